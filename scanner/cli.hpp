@@ -1,0 +1,39 @@
+// Command-line parsing and validation (SPEC §3): argv in, Options out, FatalError on a usage error.
+// No I/O happens here, so every option is unit-testable.
+#pragma once
+
+#include "scanner/finding.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dtscan {
+
+enum class Command { scan, rules, version, help };
+enum class Format { text, json, jsonl, sarif };
+
+struct Options {
+  Command command = Command::help;
+  std::vector<std::string> paths; // scan: PATH... (default ".")
+  Format format = Format::text;
+  std::string output;                          // -o/--output; empty: standard output
+  std::optional<Severity> fail_on = Severity::high; // nullopt: never
+  unsigned threads = 0;                        // 0: all cores
+  std::vector<std::string> excludes;
+  std::optional<uint64_t> max_file_size;
+  std::vector<std::string> rule_files;
+  bool show_secrets = false;
+  bool no_decode = false;
+  bool quiet = false;
+  bool no_color = false;
+  bool respect_gitignore = false;
+  bool rules_check = false;
+};
+
+Options parse_command_line(const std::vector<std::string>& args); // args excludes argv[0]
+
+std::string usage_text();
+
+} // namespace dtscan

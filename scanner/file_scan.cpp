@@ -1,0 +1,195 @@
+// Chunked reading, line/column bookkeeping, classification and the collapse of overlapping matches
+// ("the most specific rule wins") for one file.
+#include "scanner/file_scan.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <cstring>
+
+namespace dtscan {
+namespace {
+
+struct Located {
+  RawMatch match;
+  uint64_t line, column, end_line, end_column;
+};
+
+// Tracks the line number of an advancing position over a sliding window.
+class LineCounter {
+public:
+  // Moves to absolute offset `to` (>= the current one) inside window [win_start, win_start + win.size()).
+  void advance(std::string_view win, uint64_t win_start, uint64_t to) {
+    assert(to >= m_pos && m_pos >= win_start);
+    const char* p = win.data() + (m_pos - win_start);
+    const char* end = win.data() + (to - win_start);
+    while (p < end) {
+      const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+      if (nl == nullptr) break;
+      p = static_cast<const char*>(nl) + 1;
+      ++m_line;
+      m_line_start = win_start + static_cast<uint64_t>(p - win.data());
+    }
+    m_pos = to;
+  }
+  uint64_t line() const { return m_line; }
+  uint64_t column(uint64_t pos) const { return pos - m_line_start + 1; }
+
+private:
+  uint64_t m_pos = 0;
+  uint64_t m_line = 1;
+  uint64_t m_line_start = 0;
+};
+
+// Keeps, among findings whose spans overlap, the one of the highest-priority rule (then found as
+// written, then the longest span).
+std::vector<Finding> collapse(std::vector<std::pair<Located, Finding>>& items, const RuleSet& rules) {
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.match.start, a.first.match.end) < std::tie(b.first.match.start, b.first.match.end);
+  });
+  auto better = [&](const std::pair<Located, Finding>& a, const std::pair<Located, Finding>& b) {
+    int pa = rules.rules[a.first.match.rule].priority, pb = rules.rules[b.first.match.rule].priority;
+    if (pa != pb) return pa > pb;
+    if (a.first.match.decoded != b.first.match.decoded) return a.first.match.decoded == Decoding::none;
+    return a.first.match.end - a.first.match.start > b.first.match.end - b.first.match.start;
+  };
+  std::vector<Finding> out;
+  size_t i = 0;
+  while (i < items.size()) {
+    size_t best = i;
+    uint64_t cluster_end = items[i].first.match.end;
+    size_t j = i + 1;
+    for (; j < items.size() && items[j].first.match.start < cluster_end; ++j) {
+      cluster_end = std::max(cluster_end, items[j].first.match.end);
+      if (better(items[j], items[best])) best = j;
+    }
+    Finding f = std::move(items[best].second);
+    const Located& loc = items[best].first;
+    f.line = loc.line;
+    f.column = loc.column;
+    f.end_line = loc.end_line;
+    f.end_column = loc.end_column;
+    out.push_back(std::move(f));
+    i = j;
+  }
+  return out;
+}
+
+} // namespace
+
+FileScanner::FileScanner(const ScanEngine& engine, size_t chunk_size)
+    : m_engine(engine), m_chunk_size(std::max(chunk_size, overlap)) {}
+
+FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, BinaryPolicy binary) {
+  FileOutcome outcome;
+  const size_t capacity = m_chunk_size + 2 * overlap;
+  if (m_buffer.size() < capacity) m_buffer.resize(capacity);
+  char* buf = m_buffer.data();
+
+  uint64_t win_start = 0; // absolute offset of buf[0]
+  size_t filled = 0;
+  bool eof = false;
+  auto fill = [&]() -> bool {
+    while (filled < capacity) {
+      long n = read(buf + filled, capacity - filled);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        outcome.status = FileOutcome::Status::error;
+        outcome.error = std::strerror(errno);
+        return false;
+      }
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      filled += static_cast<size_t>(n);
+      outcome.bytes += static_cast<uint64_t>(n);
+    }
+    return true;
+  };
+  if (!fill()) return outcome;
+  if (binary == BinaryPolicy::skip && std::memchr(buf, 0, std::min(filled, binary_probe)) != nullptr) {
+    outcome.status = FileOutcome::Status::binary;
+    return outcome;
+  }
+
+  std::vector<Located> located;
+  LineCounter lines;
+  bool environment = false;
+  bool first = true;
+  for (;;) {
+    std::string_view window(buf, filled);
+    const uint64_t accept_lo = first ? 0 : win_start + overlap;
+    const uint64_t accept_hi = eof ? win_start + filled : win_start + filled - overlap;
+    m_raw.clear();
+    m_engine.matcher.find(window, m_raw);
+    // find() sorts by start; keep the matches this window is responsible for.
+    for (auto& m : m_raw) {
+      uint64_t start = win_start + m.start, end = win_start + m.end;
+      if (start < accept_lo || start >= accept_hi) continue;
+      if (located.size() >= max_findings_per_file) {
+        outcome.truncated_findings = true;
+        break;
+      }
+      lines.advance(window, win_start, start);
+      Located loc{std::move(m), lines.line(), lines.column(start), 0, 0};
+      loc.match.start = start;
+      loc.match.end = end;
+      LineCounter span = lines; // count newlines inside the span without moving the main counter
+      span.advance(window, win_start, end);
+      loc.end_line = span.line();
+      loc.end_column = span.column(end);
+      located.push_back(std::move(loc));
+    }
+    // Environment URLs anywhere in the file raise a secret's severity: in a multi-window file look in
+    // every window (the secret may come later); in a one-window file only when it matters.
+    bool multi_window = !(first && eof);
+    if (!environment && (multi_window || std::any_of(located.begin(), located.end(), [&](const Located& l) {
+                           return m_engine.classifier.depends_on_environment(l.match);
+                         })))
+      environment = m_engine.environment.contains_environment(window);
+    if (eof) break;
+    lines.advance(window, win_start, accept_hi);
+    // Slide: keep the last 2*overlap bytes, which the next window needs as context.
+    size_t keep_from = static_cast<size_t>(accept_hi - win_start) - overlap;
+    std::memmove(buf, buf + keep_from, filled - keep_from);
+    filled -= keep_from;
+    win_start += keep_from;
+    first = false;
+    if (!fill()) return outcome;
+  }
+
+  FileFacts facts;
+  facts.environment_url = environment;
+  facts.test_path = m_engine.classifier.is_test_path(report_path);
+  std::vector<std::pair<Located, Finding>> classified;
+  for (auto& loc : located) {
+    auto f = m_engine.classifier.classify(loc.match, facts);
+    if (!f) continue;
+    f->path = std::string(report_path);
+    if (m_engine.secrets == SecretDisplay::shown) f->secret = loc.match.value;
+    classified.emplace_back(std::move(loc), std::move(*f));
+  }
+  outcome.findings = collapse(classified, m_engine.rules);
+  return outcome;
+}
+
+FileOutcome FileScanner::scan_fd(int fd, std::string_view report_path, BinaryPolicy binary) {
+  return scan([fd](char* dst, size_t n) { return static_cast<long>(::read(fd, dst, n)); }, report_path, binary);
+}
+
+FileOutcome FileScanner::scan_bytes(std::string_view data, std::string_view report_path) {
+  size_t pos = 0;
+  return scan(
+      [&](char* dst, size_t n) {
+        size_t k = std::min(n, data.size() - pos);
+        std::memcpy(dst, data.data() + pos, k);
+        pos += k;
+        return static_cast<long>(k);
+      },
+      report_path, BinaryPolicy::scan);
+}
+
+} // namespace dtscan

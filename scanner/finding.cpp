@@ -1,0 +1,42 @@
+// Names of the finding enums and the report sort order, shared by every writer.
+#include "scanner/finding.hpp"
+
+#include <tuple>
+
+namespace dtscan {
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+  case Severity::info: return "info";
+  case Severity::low: return "low";
+  case Severity::medium: return "medium";
+  case Severity::high: return "high";
+  case Severity::critical: return "critical";
+  }
+  return "info";
+}
+
+std::optional<Severity> parse_severity(std::string_view s) {
+  for (Severity v : all_severities)
+    if (to_string(v) == s) return v;
+  return std::nullopt;
+}
+
+std::string_view to_string(Decoding d) {
+  switch (d) {
+  case Decoding::none: return "";
+  case Decoding::base64: return "base64";
+  case Decoding::percent: return "percent";
+  }
+  return "";
+}
+
+bool finding_less(const Finding& a, const Finding& b) {
+  const std::string empty;
+  const auto& ra = a.repository ? *a.repository : empty;
+  const auto& rb = b.repository ? *b.repository : empty;
+  return std::tie(ra, a.path, a.line, a.column, a.rule_id, a.end_line, a.end_column, a.fingerprint) <
+         std::tie(rb, b.path, b.line, b.column, b.rule_id, b.end_line, b.end_column, b.fingerprint);
+}
+
+} // namespace dtscan

@@ -1,0 +1,59 @@
+// The values that flow from the classifier to the reports: one Finding per secret occurrence and the
+// Report that gathers them. Plain data, no behaviour beyond naming the enums.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dtscan {
+
+// Ordered lowest to highest so that comparisons mean "at least as severe".
+enum class Severity { info, low, medium, high, critical };
+inline constexpr std::array<Severity, 5> all_severities{Severity::critical, Severity::high, Severity::medium,
+                                                        Severity::low, Severity::info};
+
+std::string_view to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view s);
+
+// How the secret was found: as written, or inside a decoded base64 / percent-encoded span.
+enum class Decoding { none, base64, percent };
+std::string_view to_string(Decoding d); // "" for none (reported as JSON null)
+
+struct Finding {
+  std::string rule_id;
+  std::string token_type; // "dt0c01", "legacy-api-token", "unknown", ...
+  Severity severity = Severity::info;
+  std::vector<std::string> reasons;
+  std::string path; // bytes, '/' separators, relative to the scanned root; may be invalid UTF-8
+  uint64_t line = 0, column = 0, end_line = 0, end_column = 0; // 1-based; columns count bytes; end exclusive
+  std::string token_id; // safe to display; empty when the value has none
+  std::string redacted;
+  std::string fingerprint; // SHA-256 hex of the secret value
+  std::string secret;      // filled only under --show-secrets, otherwise empty
+  Decoding decoded = Decoding::none;
+  std::optional<std::string> commit;
+  std::optional<std::string> repository;
+};
+
+// Deterministic report order: (repository, path, line, column, rule_id).
+bool finding_less(const Finding& a, const Finding& b);
+
+struct Summary {
+  uint64_t files_scanned = 0;
+  uint64_t bytes_scanned = 0;
+  uint64_t files_skipped = 0;
+  uint64_t errors = 0;
+  uint64_t suppressed = 0;
+  std::array<uint64_t, 5> by_severity{}; // indexed by static_cast<int>(Severity)
+};
+
+struct Report {
+  std::vector<Finding> findings;
+  Summary summary;
+};
+
+} // namespace dtscan

@@ -1,0 +1,20 @@
+// dtscan's entry point: argv -> run() -> exit code. A FatalError is a one-line message and exit 2.
+#include "scanner/app.hpp"
+#include "scanner/error.hpp"
+
+#include <csignal>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN); // a closed pipe becomes EPIPE, handled where output is written
+  std::ios::sync_with_stdio(false);
+  try {
+    return dtscan::run(dtscan::parse_command_line(std::vector<std::string>(argv + 1, argv + argc)));
+  } catch (const dtscan::FatalError& e) {
+    std::cerr << "dtscan: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "dtscan: error: " << e.what() << '\n';
+    return 2;
+  }
+}

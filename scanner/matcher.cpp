@@ -1,0 +1,197 @@
+// Keyword hits -> RE2 windows -> raw matches, plus the bounded decode-and-rescan of base64 and
+// percent-encoded spans found near keywords.
+#include "scanner/matcher.hpp"
+
+#include "scanner/decode.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <map>
+
+namespace dtscan {
+namespace {
+
+constexpr int max_decode_depth = 2;
+constexpr size_t max_base64_extent = 1536; // bytes each side of a trigger (within FileScanner::overlap)
+constexpr size_t max_decoded_bytes = 2400;
+constexpr size_t min_decoded_bytes = 8;
+constexpr size_t max_url_extent = 1536;
+
+using CharTable = std::array<bool, 256>;
+
+// Parses a tiny character-class syntax ("A-Za-z0-9_-") into a lookup table.
+CharTable char_table(std::string_view spec) {
+  CharTable t{};
+  for (size_t i = 0; i < spec.size(); ++i) {
+    auto c = static_cast<unsigned char>(spec[i]);
+    if (i + 2 < spec.size() && spec[i + 1] == '-') {
+      for (unsigned x = c; x <= static_cast<unsigned char>(spec[i + 2]); ++x) t[x] = true;
+      i += 2;
+    } else {
+      t[c] = true;
+    }
+  }
+  return t;
+}
+
+bool has_percent_escape(std::string_view s) {
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); };
+  for (size_t i = 0; i + 2 < s.size(); ++i)
+    if (s[i] == '%' && hex(s[i + 1]) && hex(s[i + 2])) return true;
+  return false;
+}
+
+bool inside(const std::vector<std::pair<size_t, size_t>>& runs, size_t pos) {
+  for (const auto& [lo, hi] : runs)
+    if (pos >= lo && pos < hi) return true;
+  return false;
+}
+
+} // namespace
+
+struct Matcher::CompiledRule {
+  std::unique_ptr<RE2> re;
+  std::unique_ptr<RE2> not_followed_by;
+  std::vector<int> value_groups; // capture indexes of the groups named value*
+  int groups = 0;
+  CharTable boundary{};
+};
+
+std::vector<PrefilterKeyword> Matcher::keywords_for(const RuleSet& rules, DecodeMode decode,
+                                                    std::vector<KeywordUse>& uses) {
+  std::vector<PrefilterKeyword> keywords;
+  std::map<std::pair<std::string, bool>, uint32_t> index;
+  auto intern = [&](const std::string& text, bool ci) {
+    auto [it, added] = index.try_emplace({text, ci}, static_cast<uint32_t>(keywords.size()));
+    if (added) {
+      keywords.push_back({text, ci});
+      uses.emplace_back();
+    }
+    return it->second;
+  };
+  for (uint32_t r = 0; r < rules.rules.size(); ++r)
+    for (const auto& kw : rules.rules[r].keywords) uses[intern(kw.text, kw.case_insensitive)].rules.push_back(r);
+  if (decode == DecodeMode::on) {
+    std::vector<std::string> literals;
+    for (const auto& rule : rules.rules)
+      for (const auto& kw : rule.keywords)
+        if (!kw.case_insensitive) literals.push_back(kw.text);
+    for (const auto& lit : literals)
+      for (const auto& trig : base64_triggers(lit)) {
+        auto& use = uses[intern(trig.text, false)];
+        use.base64_trigger = true;
+        use.quad_offset = trig.quad_offset;
+      }
+  }
+  return keywords;
+}
+
+Matcher::Matcher(const RuleSet& rules, DecodeMode decode)
+    : m_rules(rules), m_decode(decode), m_prefilter(keywords_for(rules, decode, m_keyword_uses)) {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  for (const auto& rule : rules.rules) {
+    auto c = std::make_unique<CompiledRule>();
+    c->re = std::make_unique<RE2>(rule.pattern, opts);
+    assert(c->re->ok()); // validated by the loader
+    c->groups = c->re->NumberOfCapturingGroups();
+    for (const auto& [name, idx] : c->re->NamedCapturingGroups())
+      if (name.rfind("value", 0) == 0) c->value_groups.push_back(idx);
+    std::sort(c->value_groups.begin(), c->value_groups.end());
+    if (!rule.not_followed_by.empty()) c->not_followed_by = std::make_unique<RE2>(rule.not_followed_by, opts);
+    c->boundary = char_table(rule.boundary_chars);
+    m_compiled.push_back(std::move(c));
+  }
+}
+
+Matcher::~Matcher() = default;
+
+void Matcher::search_window(std::string_view buf, uint32_t rule, size_t hit, std::vector<RawMatch>& out) const {
+  const CompiledRule& c = *m_compiled[rule];
+  const Rule& r = m_rules.rules[rule];
+  const size_t lo = hit > max_lookbehind ? hit - max_lookbehind : 0;
+  const size_t hi = std::min(buf.size(), hit + max_lookahead);
+  re2::StringPiece text(buf.data(), buf.size());
+  std::vector<re2::StringPiece> groups(static_cast<size_t>(c.groups) + 1);
+  size_t pos = lo;
+  while (pos < hi && c.re->Match(text, pos, hi, RE2::UNANCHORED, groups.data(), c.groups + 1)) {
+    size_t whole_end = static_cast<size_t>(groups[0].data() - buf.data()) + groups[0].size();
+    pos = std::max(pos + 1, whole_end);
+    const re2::StringPiece* value = nullptr;
+    for (int g : c.value_groups)
+      if (groups[static_cast<size_t>(g)].data() != nullptr) {
+        value = &groups[static_cast<size_t>(g)];
+        break;
+      }
+    if (value == nullptr || value->empty()) continue;
+    size_t vs = static_cast<size_t>(value->data() - buf.data());
+    size_t ve = vs + value->size();
+    if (ve == hi && hi < buf.size()) continue; // the window may have cut the value short
+    if (r.word_boundary) {
+      if (vs > 0 && c.boundary[static_cast<unsigned char>(buf[vs - 1])]) continue;
+      if (ve < buf.size() && c.boundary[static_cast<unsigned char>(buf[ve])]) continue;
+    }
+    if (c.not_followed_by &&
+        c.not_followed_by->Match(text, ve, std::min(buf.size(), ve + 256), RE2::ANCHOR_START, nullptr, 0))
+      continue;
+    out.push_back({rule, vs, ve, std::string(value->data(), value->size()), Decoding::none});
+  }
+}
+
+void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatch>& out) const {
+  std::vector<PrefilterHit> hits;
+  m_prefilter.find(buf, hits);
+  if (hits.empty()) return;
+  std::vector<std::pair<size_t, size_t>> decoded_runs;
+  std::vector<RawMatch> inner;
+  auto rescan = [&](const DecodedText& text, Decoding how) {
+    inner.clear();
+    find_at_depth(text.bytes, depth + 1, inner);
+    for (auto& m : inner) {
+      m.start = text.source_start[m.start];
+      m.end = text.source_end[m.end];
+      m.decoded = how;
+      out.push_back(std::move(m));
+    }
+  };
+  const bool may_decode = m_decode == DecodeMode::on && depth < max_decode_depth;
+  for (const PrefilterHit& hit : hits) {
+    const KeywordUse& use = m_keyword_uses[hit.keyword];
+    for (uint32_t rule : use.rules) search_window(buf, rule, hit.pos, out);
+    if (!may_decode || inside(decoded_runs, hit.pos)) continue;
+    if (use.base64_trigger) {
+      auto [lo, hi] = base64_run(buf, hit.pos, max_base64_extent);
+      // The trigger fixes the quad alignment; start at the first quad boundary inside the run.
+      size_t residue = (hit.pos + 4 - use.quad_offset) % 4;
+      size_t start = lo + (residue + 4 - lo % 4) % 4;
+      decoded_runs.emplace_back(lo, hi);
+      auto text = decode_base64(buf.substr(0, hi), start, max_decoded_bytes);
+      if (text && text->bytes.size() >= min_decoded_bytes) rescan(*text, Decoding::base64);
+    } else {
+      auto [lo, hi] = url_run(buf, hit.pos, max_url_extent);
+      if (!has_percent_escape(buf.substr(lo, hi - lo))) continue;
+      decoded_runs.emplace_back(lo, hi);
+      if (auto text = decode_percent(buf, lo, hi)) rescan(*text, Decoding::percent);
+    }
+  }
+}
+
+void Matcher::find(std::string_view buf, std::vector<RawMatch>& out) const {
+  size_t first = out.size();
+  find_at_depth(buf, 0, out);
+  // Several keyword hits (or a decoded rescan) can find the same match: keep one, preferring as-written.
+  auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
+  std::sort(begin, out.end(), [](const RawMatch& a, const RawMatch& b) {
+    return std::tie(a.start, a.end, a.rule, a.decoded) < std::tie(b.start, b.end, b.rule, b.decoded);
+  });
+  out.erase(std::unique(begin, out.end(),
+                        [](const RawMatch& a, const RawMatch& b) {
+                          return a.start == b.start && a.end == b.end && a.rule == b.rule;
+                        }),
+            out.end());
+}
+
+} // namespace dtscan

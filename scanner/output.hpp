@@ -1,0 +1,30 @@
+// Where a report goes: standard output, or a file written to a temporary name in the same directory and
+// renamed into place only when the report is complete, so a failed run never leaves half a report and
+// never clobbers the previous one.
+#pragma once
+
+#include <fstream>
+#include <iostream>
+#include <string>
+
+namespace dtscan {
+
+class ReportOutput {
+public:
+  explicit ReportOutput(const std::string& path); // empty path: standard output; throws FatalError
+  ~ReportOutput();                                // removes the temporary file unless commit() succeeded
+  ReportOutput(const ReportOutput&) = delete;
+  ReportOutput& operator=(const ReportOutput&) = delete;
+
+  std::ostream& stream() { return m_path.empty() ? std::cout : m_file; }
+  bool is_terminal() const;
+  void commit(); // flushes, renames into place; throws FatalError on a write error
+
+private:
+  std::string m_path;
+  std::string m_temp;
+  std::ofstream m_file;
+  bool m_committed = false;
+};
+
+} // namespace dtscan
