@@ -26,7 +26,8 @@ struct FileEntry {
 // Called on worker threads, concurrently; `worker` is in [0, threads) so a visitor can keep per-worker
 // buffers without locking.
 using FileVisitor = std::function<void(const FileEntry& file, unsigned worker)>;
-// Called (serialised by the walker) with a one-line warning, e.g. "cannot read directory x: Permission denied".
+// Called (serialised by the walker) with a complete one-line warning, e.g.
+// "dtscan: warning: cannot read directory 'x': Permission denied".
 using WarningSink = std::function<void(const std::string& message)>;
 
 struct WalkStats {

@@ -1,0 +1,370 @@
+// Parallel directory walk shaped like ripgrep's: workers share a LIFO stack of directories, read each
+// with open/fdopendir/readdir (d_type, no stat per entry) and visit its regular files on the spot.
+// A visitor's exception stops the walk and is rethrown to the caller once every worker has joined.
+#include "scanner/sources/fs_walk.hpp"
+
+#include "scanner/sources/gitignore.hpp"
+#include "scanner/sources/glob.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <dirent.h>
+#include <exception>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+#include <utility>
+
+namespace dtscan {
+namespace {
+
+constexpr size_t max_ignore_file_size = 1 << 20;
+
+class UniqueFd {
+public:
+  explicit UniqueFd(int fd = -1) : m_fd(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  int get() const { return m_fd; }
+  int release() { return std::exchange(m_fd, -1); }
+  explicit operator bool() const { return m_fd >= 0; }
+
+private:
+  int m_fd;
+};
+
+class DirStream {
+public:
+  explicit DirStream(DIR* dir) : m_dir(dir) {}
+  DirStream(const DirStream&) = delete;
+  DirStream& operator=(const DirStream&) = delete;
+  ~DirStream() {
+    if (m_dir != nullptr) ::closedir(m_dir);
+  }
+  DIR* get() const { return m_dir; }
+
+private:
+  DIR* m_dir;
+};
+
+struct Root {
+  std::string given;         // as on the command line, for messages
+  std::string open_dir;      // normalised; "." for the current directory
+  std::string open_prefix;   // prepended to a path relative to the root: "", "x/" or "/"
+  std::string report_prefix; // prepended to a path relative to the root in reports
+  bool is_file = false;
+};
+
+struct Job {
+  const Root* root = nullptr;
+  std::string rel; // directory relative to the root, "" for the root itself
+  GitignoreChain ignore;
+};
+
+// Strips leading "./", collapses "//" and drops a trailing '/' ("." and "./" become "", "/" stays).
+std::string normalise(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (char c : path)
+    if (c != '/' || out.empty() || out.back() != '/') out.push_back(c);
+  while (out.starts_with("./"))
+    out.erase(0, 2);
+  if (out == ".") out.clear();
+  if (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+// Warnings are one line: control bytes in a file name are shown escaped.
+std::string printable(std::string_view path) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : path) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += "\\x";
+      out.push_back(hex[byte >> 4]);
+      out.push_back(hex[byte & 0xf]);
+    }
+  }
+  return out;
+}
+
+std::string quoted(std::string_view path) {
+  return "'" + printable(path) + "'";
+}
+
+// Reads a small ignore file relative to an open directory; "" when absent, oversized or not regular.
+std::string read_small_file(int dir_fd, const char* name) {
+  UniqueFd fd(::openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  struct stat st;
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > off_t(max_ignore_file_size)) return {};
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t used = 0;
+  while (used < text.size()) {
+    ssize_t n = ::read(fd.get(), text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    used += static_cast<size_t>(n);
+  }
+  text.resize(used);
+  return text;
+}
+
+GitignoreChain chain_ignore_file(int dir_fd, const char* name, const std::string& base, GitignoreChain parent) {
+  std::string text = read_small_file(dir_fd, name);
+  if (text.empty()) return parent;
+  auto rules = std::make_shared<const Gitignore>(text, base, parent);
+  return rules->empty() ? parent : rules;
+}
+
+// Per-worker scratch: strings are reused across entries so the hot loop does not allocate.
+struct WorkerState {
+  unsigned index = 0;
+  WalkStats stats;
+  FileEntry entry;
+  std::string rel;
+  std::vector<Job> subdirs;
+};
+
+class Walker {
+public:
+  Walker(const WalkOptions& options, const FileVisitor& visit, const WarningSink& warn)
+      : m_options(options), m_excludes(options.excludes), m_visit(visit), m_warn(warn) {}
+
+  WalkStats run(const std::vector<std::string>& roots);
+
+private:
+  void add_roots(const std::vector<std::string>& roots, WalkStats& stats);
+  void work(WorkerState& state);
+  void process(const Job& job, WorkerState& state);
+  void read_directory(const Job& job, WorkerState& state);
+  bool filtered(std::string_view rel, EntryKind kind, const GitignoreChain& ignore) const;
+  void warn(const std::string& message);
+
+  const WalkOptions& m_options;
+  ExcludeSet m_excludes;
+  const FileVisitor& m_visit;
+  const WarningSink& m_warn;
+
+  std::vector<Root> m_roots;
+  std::mutex m_mutex; // guards m_stack, m_busy, m_failed, m_error
+  std::condition_variable m_cv;
+  std::vector<Job> m_stack;
+  unsigned m_busy = 0;
+  bool m_failed = false;
+  std::exception_ptr m_error;
+  std::mutex m_warn_mutex;
+};
+
+// Full lines, as the rest of dtscan passes them to the same sink.
+void Walker::warn(const std::string& message) {
+  if (!m_warn) return;
+  std::lock_guard lock(m_warn_mutex);
+  m_warn("dtscan: warning: " + message);
+}
+
+void Walker::add_roots(const std::vector<std::string>& given_roots, WalkStats& stats) {
+  std::vector<std::string> given = given_roots.empty() ? std::vector<std::string>{"."} : given_roots;
+  m_roots.reserve(given.size()); // Jobs point into m_roots
+  for (const std::string& path : given) {
+    std::string norm = normalise(path);
+    std::string open_dir = norm.empty() ? "." : norm;
+    struct stat st;
+    if (::lstat(open_dir.c_str(), &st) != 0) {
+      warn("cannot read " + quoted(path) + ": " + std::strerror(errno));
+      ++stats.errors;
+      continue;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      warn("skipping symbolic link " + quoted(path) + " (links are not followed)");
+      ++stats.skipped;
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+      warn("skipping " + quoted(path) + ": not a regular file or directory");
+      ++stats.skipped;
+      continue;
+    }
+    Root& root = m_roots.emplace_back();
+    root.given = path;
+    root.is_file = S_ISREG(st.st_mode);
+    root.open_dir = open_dir;
+    root.open_prefix = norm.empty() ? "" : norm == "/" ? norm : norm + "/";
+    bool relative_reports = given.size() == 1 && !root.is_file;
+    root.report_prefix = relative_reports ? "" : root.open_prefix;
+    m_stack.push_back(Job{&root, {}, nullptr});
+  }
+}
+
+bool Walker::filtered(std::string_view rel, EntryKind kind, const GitignoreChain& ignore) const {
+  return (!m_excludes.empty() && m_excludes.excludes_entry(rel, kind)) || (ignore && ignore->is_ignored(rel, kind));
+}
+
+void Walker::process(const Job& job, WorkerState& state) {
+  if (!job.root->is_file) return read_directory(job, state);
+  // Named on the command line: --exclude and .gitignore apply to walked entries only.
+  state.entry.open_path = job.root->open_dir;
+  state.entry.report_path = job.root->open_dir;
+  state.entry.explicit_arg = true;
+  m_visit(state.entry, state.index);
+  state.entry.explicit_arg = false;
+}
+
+void Walker::read_directory(const Job& job, WorkerState& state) {
+  const Root& root = *job.root;
+  std::string dir_path = job.rel.empty() ? root.open_dir : root.open_prefix + job.rel;
+  auto display = [&] { return quoted(job.rel.empty() ? root.given : root.report_prefix + job.rel); };
+  UniqueFd fd(::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) {
+    warn("cannot read directory " + display() + ": " + std::strerror(errno));
+    ++state.stats.errors;
+    return;
+  }
+  GitignoreChain ignore = job.ignore;
+  if (m_options.respect_gitignore) {
+    if (job.rel.empty()) ignore = chain_ignore_file(fd.get(), ".git/info/exclude", job.rel, ignore);
+    ignore = chain_ignore_file(fd.get(), ".gitignore", job.rel, ignore);
+  }
+  int dir_fd = fd.get();
+  DirStream dir(::fdopendir(dir_fd));
+  if (dir.get() == nullptr) {
+    warn("cannot read directory " + display() + ": " + std::strerror(errno));
+    ++state.stats.errors;
+    return;
+  }
+  fd.release(); // owned by the DIR* now
+
+  std::string rel_prefix = job.rel.empty() ? std::string() : job.rel + "/";
+  std::string open_prefix = root.open_prefix + rel_prefix;
+  std::string report_prefix = root.report_prefix + rel_prefix;
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir.get());
+    if (entry == nullptr) {
+      if (errno != 0) {
+        warn("cannot read directory " + display() + ": " + std::strerror(errno));
+        ++state.stats.errors;
+      }
+      break;
+    }
+    const char* name = entry->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    if (std::strcmp(name, ".git") == 0) continue; // repository data, directory or gitfile
+    unsigned char type = entry->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st;
+      if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) continue; // removed since readdir
+        warn("cannot read " + quoted(report_prefix + name) + ": " + std::strerror(errno));
+        ++state.stats.errors;
+        continue;
+      }
+      type = IFTODT(st.st_mode);
+    }
+    if (type == DT_LNK) continue; // never followed, not counted
+    if (type == DT_DIR) {
+      state.rel.assign(rel_prefix).append(name);
+      if (filtered(state.rel, EntryKind::directory, ignore)) continue; // pruned, not counted
+      state.subdirs.push_back(Job{&root, state.rel, ignore});
+      continue;
+    }
+    if (type != DT_REG) { // FIFO, socket, device: never opened
+      ++state.stats.skipped;
+      continue;
+    }
+    state.rel.assign(rel_prefix).append(name);
+    if (filtered(state.rel, EntryKind::file, ignore)) {
+      ++state.stats.skipped;
+      continue;
+    }
+    state.entry.open_path.assign(open_prefix).append(name);
+    state.entry.report_path.assign(report_prefix).append(name);
+    m_visit(state.entry, state.index);
+  }
+}
+
+void Walker::work(WorkerState& state) {
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    m_cv.wait(lock, [&] { return m_failed || !m_stack.empty() || m_busy == 0; });
+    if (m_failed || m_stack.empty()) break; // failed, or nothing pending and nobody can add more
+    Job job = std::move(m_stack.back());
+    m_stack.pop_back();
+    ++m_busy;
+    lock.unlock();
+    try {
+      process(job, state);
+    } catch (...) {
+      lock.lock();
+      if (!m_error) m_error = std::current_exception();
+      m_failed = true;
+      --m_busy;
+      break;
+    }
+    lock.lock();
+    --m_busy;
+    // Reverse so the first subdirectory read is the next one popped: depth-first in directory order.
+    for (auto it = state.subdirs.rbegin(); it != state.subdirs.rend(); ++it)
+      m_stack.push_back(std::move(*it));
+    size_t pushed = state.subdirs.size();
+    state.subdirs.clear();
+    if (pushed > 1 || (m_stack.empty() && m_busy == 0)) {
+      m_cv.notify_all();
+    } else if (pushed == 1) {
+      m_cv.notify_one();
+    }
+  }
+  m_cv.notify_all();
+}
+
+WalkStats Walker::run(const std::vector<std::string>& roots) {
+  WalkStats total;
+  add_roots(roots, total);
+  unsigned threads = std::max(1u, m_options.threads);
+  std::vector<WorkerState> states(threads);
+  for (unsigned i = 0; i < threads; ++i)
+    states[i].index = i;
+
+  std::vector<std::thread> pool;
+  try {
+    for (unsigned i = 1; i < threads; ++i)
+      pool.emplace_back([this, &states, i] { work(states[i]); });
+  } catch (...) { // could not start a thread: stop the ones that did, then report
+    {
+      std::lock_guard lock(m_mutex);
+      m_failed = true;
+      if (!m_error) m_error = std::current_exception();
+    }
+    m_cv.notify_all();
+  }
+  work(states[0]); // the calling thread is worker 0; with one thread it is the only one
+  for (std::thread& thread : pool)
+    thread.join();
+  if (m_error) std::rethrow_exception(m_error);
+
+  for (const WorkerState& state : states) {
+    total.skipped += state.stats.skipped;
+    total.errors += state.stats.errors;
+  }
+  return total;
+}
+
+} // namespace
+
+WalkStats walk_parallel(const std::vector<std::string>& roots, const WalkOptions& options, const FileVisitor& visit,
+                        const WarningSink& warn) {
+  return Walker(options, visit, warn).run(roots);
+}
+
+} // namespace dtscan
