@@ -1,0 +1,148 @@
+// The severity model of SPEC §2, row by row, through the real matcher and classifier.
+#include "scan_helpers.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace dtscan;
+using namespace dtscan::test;
+
+namespace {
+Finding only(const std::string& text, const std::string& path = "src/app.txt") {
+  auto fs = scan(text, path);
+  REQUIRE(fs.size() == 1);
+  return fs[0];
+}
+bool has_reason(const Finding& f, const std::string& r) {
+  return std::find(f.reasons.begin(), f.reasons.end(), r) != f.reasons.end();
+}
+const std::string env = "url: https://abc12345.live.dynatrace.com/api/v2\n";
+} // namespace
+
+TEST_CASE("critical: a well-formed secret in an api-token URL") {
+  auto f = only(fake("https://h.example/x?api-token=@@dt0c01@@"));
+  CHECK(f.severity == Severity::critical);
+  CHECK(has_reason(f, "token-in-url"));
+  CHECK(has_reason(f, "well-formed"));
+  CHECK(only(fake("https://h.example/x?Api-Token=@@legacy:21@@")).severity == Severity::critical);
+}
+
+TEST_CASE("critical: a well-formed secret and an environment URL in the same file") {
+  for (const char* e : {"https://abc12345.live.dynatrace.com", "https://xyz98765.apps.dynatrace.com/ui",
+                        "https://abc12345.sprint.dynatracelabs.com",
+                        "https://managed.example.com/e/0f0e0d0c-1234-5678-9abc-def012345678/api",
+                        "https://ag.example.com:9999/e/abc12345/api"}) {
+    CAPTURE(e);
+    auto f = only(fake(std::string("endpoint: ") + e + "\ntoken: @@dt0c01@@\n"));
+    CHECK(f.severity == Severity::critical);
+    CHECK(has_reason(f, "environment-url-in-file"));
+  }
+  // The environment may come after the token, and legacy tokens count too.
+  CHECK(only(fake("DT_API_TOKEN=@@legacy:21@@\n" + env)).severity == Severity::critical);
+}
+
+TEST_CASE("documentation and SSO hosts are not environments") {
+  for (const char* host : {"https://docs.dynatrace.com/docs", "https://community.dynatrace.com/t/1",
+                           "https://sso.dynatrace.com/sso/oauth2/token", "https://www.dynatrace.com/",
+                           "https://api.dynatrace.com/iam", "https://myaccount.dynatrace.com/"}) {
+    CAPTURE(host);
+    CHECK(only(fake(std::string("see ") + host + "\ntoken: @@dt0c01@@\n")).severity == Severity::high);
+  }
+}
+
+TEST_CASE("high: a usable secret without an environment") {
+  for (const char* t : {"@@dt0c01@@", "@@tok:dt0s02:8@@", "@@tok:dt0s16:8@@", "@@tok:dt0s01:24@@"}) {
+    CAPTURE(t);
+    auto f = only(fake(std::string("token: ") + t));
+    CHECK(f.severity == Severity::high);
+    CHECK(f.reasons == std::vector<std::string>{"well-formed"});
+  }
+  CHECK(only(fake("Authorization: Api-Token @@legacy:21@@")).severity == Severity::high);
+}
+
+TEST_CASE("medium: right shape with characters outside base32") {
+  auto f = only(fake("token: dt0c01.@@b32:22@@01.@@b32:62@@8a"));
+  CHECK(f.severity == Severity::medium);
+  CHECK(has_reason(f, "non-base32-characters"));
+  // Too many foreign characters is not an edited token but a made-up one.
+  auto made_up = only("token: dt0c01.0123456789abcdef01234567.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  CHECK(made_up.severity == Severity::info);
+}
+
+TEST_CASE("medium: less powerful tokens without an environment, high with one") {
+  for (const char* t : {"@@tok:dt0g02:8@@", "@@tok:dt0e01:24@@", "@@tok:dt0a01:abc12345@@", "@@tenant:dt0a02@@"}) {
+    CAPTURE(t);
+    auto f = only(fake(std::string("token: ") + t));
+    CHECK(f.severity == Severity::medium);
+    CHECK(has_reason(f, "limited-scope-token"));
+    CHECK(only(fake(env + "token: " + t)).severity == Severity::high);
+  }
+  auto tenant = only(fake("TENANT_TOKEN=@@alnum:16@@"));
+  CHECK(tenant.severity == Severity::medium);
+  CHECK(tenant.token_type == "legacy-tenant-token");
+}
+
+TEST_CASE("low: api-token URL parameter with a variable or placeholder") {
+  for (const char* v : {"$DT_TOKEN", "${TOKEN}", "{{ .Values.token }}", "<your-token>", "%s", "XXXX", "$(DT_TOKEN)",
+                        "{your-api-token}", "API_TOKEN"}) {
+    CAPTURE(v);
+    auto f = only(std::string("https://abc12345.live.dynatrace.com/api?api-token=") + v + "&x=1");
+    CHECK(f.rule_id == "dynatrace-token-in-url");
+    CHECK(f.severity == Severity::low);
+  }
+}
+
+TEST_CASE("info: identifiers, masked values, the documentation example and filler") {
+  CHECK(only(fake("id: dt0c01.@@b32:24@@")).severity == Severity::info);
+  auto masked = only(fake("token: dt0c01.@@b32:24@@.****"));
+  CHECK(masked.severity == Severity::info);
+  CHECK(has_reason(masked, "masked"));
+  CHECK(only("https://h.example/x?api-token=***").severity == Severity::info);
+  // The documentation example, also mutated (one character changed) and with its secret prefix only.
+  for (const char* t : {"dt0c01.ST2EY72KQINMH574WMNVI7YN.@@b32:64@@", "dt0c01.ST2EY72KQINMH574WMNVI7YQ.@@b32:64@@",
+                        "dt0s01.@@b32:24@@.G3DFPBEJYMODIDAEX454@@b32:44@@"}) {
+    CAPTURE(t);
+    auto f = only(fake(env + std::string("token: ") + t));
+    CHECK(f.severity == Severity::info);
+    CHECK(has_reason(f, "documentation-example"));
+  }
+  for (const char* t : {"dt0c01.XXXXXXXXXXXXXXXXXXXXXXXX.XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+                        "dt0c01.xxxxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        "dt0c01.ABC.DEF"}) {
+    CAPTURE(t);
+    auto f = only(env + "token: " + t);
+    CHECK(f.severity == Severity::info);
+    CHECK(has_reason(f, "placeholder"));
+  }
+}
+
+TEST_CASE("identifier-shaped legacy values are not findings") {
+  CHECK(scan("apiToken: testDynatraceAPIToken").empty());
+  CHECK(scan("Authorization: Api-Token $DT_API_TOKEN").empty());
+}
+
+TEST_CASE("a test path adds a reason and does not lower the severity") {
+  auto f = only(fake("token: @@dt0c01@@"), "tests/fixtures/config.yaml");
+  CHECK(f.severity == Severity::high);
+  CHECK(has_reason(f, "test-path"));
+  CHECK_FALSE(has_reason(only(fake("token: @@dt0c01@@"), "src/config.yaml"), "test-path"));
+  CHECK(has_reason(only(fake("token: @@dt0c01@@"), "docs/install.md"), "test-path"));
+}
+
+TEST_CASE("redaction and fingerprints never expose the secret") {
+  std::string token = fake("@@dt0c01@@");
+  auto f = only("token: " + token);
+  CHECK(f.redacted == f.token_id + ".****");
+  CHECK(f.token_id == token.substr(0, 31));
+  CHECK(f.fingerprint.size() == 64);
+  CHECK(f.redacted.find(token.substr(32)) == std::string::npos);
+  // Same secret, same fingerprint, in another file and context.
+  CHECK(only("x = \"" + token + "\"", "other/file.py").fingerprint == f.fingerprint);
+  auto legacy = only(fake("Authorization: Api-Token @@l=legacy:21@@"));
+  CHECK(legacy.redacted == fake("@@l=legacy:21@@").substr(0, 3) + "****");
+  CHECK(legacy.token_id.empty());
+  auto tenant = only(fake("token: @@tenant:dt0a02@@"));
+  CHECK(tenant.token_id == "dt0a02");
+  CHECK(tenant.redacted == "dt0a02.****");
+}

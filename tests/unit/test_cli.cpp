@@ -1,0 +1,49 @@
+// Command-line parsing: defaults, every option form, and usage errors as FatalError.
+#include "scanner/cli.hpp"
+#include "scanner/error.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace dtscan;
+
+TEST_CASE("scan defaults") {
+  Options o = parse_command_line({"scan"});
+  CHECK(o.command == Command::scan);
+  CHECK(o.paths == std::vector<std::string>{"."});
+  CHECK(o.format == Format::text);
+  CHECK(o.fail_on == Severity::high);
+  CHECK(o.threads == 0);
+  CHECK_FALSE(o.show_secrets);
+}
+
+TEST_CASE("options in both forms, before and after paths") {
+  Options o = parse_command_line({"scan", "a", "--format=json", "-o", "r.json", "b", "--fail-on", "never", "-j2",
+                                  "--exclude", "*.log", "--exclude=vendor", "--max-file-size", "1000", "--no-decode",
+                                  "--show-secrets", "-", "--", "--weird-name"});
+  CHECK(o.paths == std::vector<std::string>{"a", "b", "-", "--weird-name"});
+  CHECK(o.format == Format::json);
+  CHECK(o.output == "r.json");
+  CHECK_FALSE(o.fail_on.has_value());
+  CHECK(o.threads == 2);
+  CHECK(o.excludes == std::vector<std::string>{"*.log", "vendor"});
+  CHECK(o.max_file_size == 1000u);
+  CHECK(o.no_decode);
+  CHECK(o.show_secrets);
+}
+
+TEST_CASE("rules, version, help") {
+  CHECK(parse_command_line({"rules", "--check"}).rules_check);
+  CHECK(parse_command_line({"version"}).command == Command::version);
+  CHECK(parse_command_line({"--help"}).command == Command::help);
+  CHECK(parse_command_line({"scan", "-h"}).command == Command::help);
+}
+
+TEST_CASE("usage errors") {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {}, {"frobnicate"}, {"scan", "--format", "xml"}, {"scan", "--fail-on", "severe"}, {"scan", "-j", "0"},
+           {"scan", "-j", "two"}, {"scan", "--output"}, {"scan", "--bogus"}, {"scan", "--show-secrets=yes"},
+           {"rules", "extra"}, {"scan", "--max-file-size", "-1"}, {"staged"}, {"scan", "--baseline", "b.json"}}) {
+    CAPTURE(args.size());
+    CHECK_THROWS_AS(parse_command_line(args), FatalError);
+  }
+}
