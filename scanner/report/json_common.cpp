@@ -1,0 +1,59 @@
+// JSON pieces shared by the json, jsonl and sarif writers (see json_common.hpp).
+#include "scanner/report/json_common.hpp"
+
+namespace dtscan {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json string_or_null(const std::string& s) {
+  return s.empty() ? ordered_json(nullptr) : ordered_json(s);
+}
+
+ordered_json optional_or_null(const std::optional<std::string>& s) {
+  return s ? ordered_json(*s) : ordered_json(nullptr);
+}
+
+} // namespace
+
+ordered_json finding_to_json(const Finding& f, bool show_secrets) {
+  ordered_json j;
+  j["rule_id"] = f.rule_id;
+  j["token_type"] = f.token_type;
+  j["severity"] = to_string(f.severity);
+  j["reasons"] = f.reasons;
+  j["path"] = f.path;
+  j["line"] = f.line;
+  j["column"] = f.column;
+  j["end_line"] = f.end_line;
+  j["end_column"] = f.end_column;
+  j["token_id"] = string_or_null(f.token_id);
+  j["redacted"] = f.redacted;
+  j["fingerprint"] = f.fingerprint;
+  j["decoded"] = string_or_null(std::string(to_string(f.decoded)));
+  j["commit"] = optional_or_null(f.commit);
+  j["repository"] = optional_or_null(f.repository);
+  if (show_secrets && !f.secret.empty()) j["secret"] = f.secret;
+  return j;
+}
+
+ordered_json summary_to_json(const Summary& s) {
+  ordered_json j;
+  j["files_scanned"] = s.files_scanned;
+  j["bytes_scanned"] = s.bytes_scanned;
+  j["files_skipped"] = s.files_skipped;
+  j["errors"] = s.errors;
+  j["suppressed"] = s.suppressed;
+  ordered_json by = ordered_json::object();
+  for (Severity sev : all_severities)
+    by[std::string(to_string(sev))] = s.by_severity[static_cast<size_t>(sev)];
+  j["by_severity"] = std::move(by);
+  return j;
+}
+
+std::string dump_json(const ordered_json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
+} // namespace dtscan

@@ -1,0 +1,202 @@
+// The SARIF 2.1.0 report for GitHub code scanning and other SARIF viewers (SPEC §5). It must pass the
+// Microsoft SARIF multitool (tests/tools/validate-sarif.sh) and never carry a secret in a message.
+#include "scanner/report/json_common.hpp"
+#include "scanner/report/writers.hpp"
+#include "scanner/sha256.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+namespace dtscan {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr std::string_view k_information_uri = "https://github.com/dtscan/dtscan";
+
+std::string_view sarif_level(Severity s) {
+  switch (s) {
+  case Severity::critical:
+  case Severity::high: return "error";
+  case Severity::medium: return "warning";
+  case Severity::low:
+  case Severity::info: return "note";
+  }
+  return "note";
+}
+
+std::string_view default_security_severity(Severity s) {
+  switch (s) {
+  case Severity::critical: return "9.5";
+  case Severity::high: return "8.0";
+  case Severity::medium: return "5.5";
+  case Severity::low: return "3.0";
+  case Severity::info: return "1.0";
+  }
+  return "1.0";
+}
+
+constexpr std::string_view k_default_help =
+    "Revoke the token in Dynatrace under **Access tokens** (or with the Tokens API), create a replacement with "
+    "the smallest scopes needed, store it in a secret manager, and purge the leaked value from git history "
+    "and CI logs.";
+
+// RFC 3986 relative reference: unreserved bytes and '/' stay, every other byte becomes %XX. That covers
+// invalid UTF-8, spaces, '%', '#', '?', control bytes, and a ':' that would otherwise read as a scheme.
+std::string percent_encode_path(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (unsigned char c : path) {
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~' || c == '/';
+    if (keep)
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+// SHA-256 of "fingerprint:rule_id:path" (path last, so no separator ambiguity): stable across runs and
+// line moves, like the baseline key; GitHub tracks an alert across commits by it.
+std::string stable_id(const Finding& f) {
+  return sha256_hex(fmt::format("{}:{}:{}", f.fingerprint, f.rule_id, f.path));
+}
+
+// help.text is plain text: drop the markdown emphasis and code marks of help.markdown.
+std::string plain_text(std::string_view markdown) {
+  std::string out;
+  for (size_t i = 0; i < markdown.size(); ++i) {
+    if (markdown[i] == '`') continue;
+    if (markdown.substr(i, 2) == "**") {
+      ++i;
+      continue;
+    }
+    out += markdown[i];
+  }
+  return out;
+}
+
+ordered_json rule_descriptor(const Rule& r) {
+  const std::string short_text = r.short_description.empty() ? r.id : r.short_description;
+  const std::string full_text = r.full_description.empty() ? short_text : r.full_description;
+  const std::string help = r.help.empty() ? std::string(k_default_help) : r.help;
+  std::vector<std::string> tags = r.tags;
+  if (std::find(tags.begin(), tags.end(), "security") == tags.end()) tags.emplace_back("security");
+  ordered_json d;
+  d["id"] = r.id;
+  d["name"] = r.name.empty() ? r.id : r.name;
+  d["shortDescription"] = {{"text", short_text}};
+  d["fullDescription"] = {{"text", full_text}};
+  d["help"] = {{"text", plain_text(help)}, {"markdown", help}};
+  d["defaultConfiguration"] = {{"level", sarif_level(r.severity)}};
+  d["properties"] = {{"tags", tags},
+                     {"security-severity", r.security_severity.empty()
+                                               ? std::string(default_security_severity(r.severity))
+                                               : r.security_severity}};
+  return d;
+}
+
+// A finding whose rule is not in the rule set (should not happen) still gets a descriptor, so that every
+// result's ruleIndex points at a rule.
+Rule fallback_rule(const Finding& f) {
+  Rule r;
+  r.id = f.rule_id;
+  r.name = f.rule_id;
+  r.short_description = "Dynatrace credential";
+  r.severity = f.severity;
+  return r;
+}
+
+std::string message_text(const Finding& f, const Rule& r) {
+  const std::string shown = f.redacted.empty() ? f.token_id : f.redacted;
+  const std::string what = r.short_description.empty() ? r.id : r.short_description;
+  return fmt::format("{}: {} ({}; {}: {}).", what, shown, f.token_type, to_string(f.severity),
+                     fmt::join(f.reasons, ", "));
+}
+
+ordered_json result_object(const Finding& f, const Rule& r, size_t rule_index, const ReportContext& ctx) {
+  ordered_json region;
+  region["startLine"] = f.line;
+  region["startColumn"] = f.column;
+  region["endLine"] = f.end_line;
+  region["endColumn"] = f.end_column;
+
+  ordered_json location;
+  location["physicalLocation"] = {
+      {"artifactLocation", {{"uri", percent_encode_path(f.path)}, {"uriBaseId", "%SRCROOT%"}}},
+      {"region", std::move(region)}};
+
+  ordered_json props;
+  props["severity"] = to_string(f.severity);
+  props["reasons"] = f.reasons;
+  props["token_type"] = f.token_type;
+  props["token_id"] = f.token_id.empty() ? ordered_json(nullptr) : ordered_json(f.token_id);
+  props["redacted"] = f.redacted;
+  if (f.decoded != Decoding::none) props["decoded"] = to_string(f.decoded);
+  if (f.commit) props["commit"] = *f.commit;
+  if (f.repository) props["repository"] = *f.repository;
+  if (ctx.show_secrets && !f.secret.empty()) props["secret"] = f.secret;
+
+  ordered_json res;
+  res["ruleId"] = f.rule_id;
+  res["ruleIndex"] = rule_index;
+  res["level"] = sarif_level(f.severity);
+  res["message"] = {{"text", message_text(f, r)}};
+  res["locations"] = ordered_json::array({std::move(location)});
+  res["partialFingerprints"] = {{"dtscan/v1", stable_id(f)}};
+  res["properties"] = std::move(props);
+  return res;
+}
+
+} // namespace
+
+void write_sarif(std::ostream& out, const Report& report, const ReportContext& ctx) {
+  // Every rule of the set once, in order, plus any rule a finding names that the set lacks.
+  std::vector<Rule> rules = ctx.rules ? ctx.rules->rules : std::vector<Rule>{};
+  auto index_of = [&](const std::string& id) -> size_t {
+    for (size_t i = 0; i < rules.size(); ++i)
+      if (rules[i].id == id) return i;
+    return rules.size();
+  };
+  std::vector<size_t> rule_index;
+  rule_index.reserve(report.findings.size());
+  for (const Finding& f : report.findings) {
+    size_t i = index_of(f.rule_id);
+    if (i == rules.size()) rules.push_back(fallback_rule(f));
+    rule_index.push_back(i);
+  }
+
+  ordered_json descriptors = ordered_json::array();
+  for (const Rule& r : rules)
+    descriptors.push_back(rule_descriptor(r));
+  ordered_json driver;
+  driver["name"] = "dtscan";
+  driver["version"] = ctx.version;
+  driver["semanticVersion"] = ctx.version;
+  driver["informationUri"] = k_information_uri;
+  driver["rules"] = std::move(descriptors);
+
+  ordered_json results = ordered_json::array();
+  for (size_t k = 0; k < report.findings.size(); ++k)
+    results.push_back(result_object(report.findings[k], rules[rule_index[k]], rule_index[k], ctx));
+
+  ordered_json run;
+  run["tool"] = {{"driver", std::move(driver)}};
+  run["results"] = std::move(results);
+  // SARIF has no byte column kind. dtscan columns count bytes, which equal code points (and UTF-16 units)
+  // on the ASCII text around tokens; we say code points, the unit that never splits a character.
+  run["columnKind"] = "unicodeCodePoints";
+
+  ordered_json log;
+  log["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+  log["version"] = "2.1.0";
+  log["runs"] = ordered_json::array({std::move(run)});
+  out << dump_json(log, 2) << '\n';
+  out.flush();
+}
+
+} // namespace dtscan

@@ -1,0 +1,68 @@
+// The default human report: one line per finding, then one summary line. Control bytes in any field
+// are escaped so that a finding is always exactly one line, whatever the file name holds.
+#include "scanner/report/writers.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace dtscan {
+
+namespace {
+
+// Bytes < 0x20 and 0x7f become \xNN; everything else (UTF-8 or not) is written as is.
+std::string escape_controls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string_view ansi_color(Severity s) {
+  switch (s) {
+  case Severity::critical: return "\x1b[1;31m";
+  case Severity::high: return "\x1b[31m";
+  case Severity::medium: return "\x1b[33m";
+  case Severity::low: return "\x1b[36m";
+  case Severity::info: return "\x1b[2m";
+  }
+  return "";
+}
+
+std::string severity_word(Severity s, bool color) {
+  std::string word(to_string(s));
+  for (char& c : word)
+    c = static_cast<char>(c - 'a' + 'A');
+  return color ? fmt::format("{}{}\x1b[0m", ansi_color(s), word) : word;
+}
+
+std::string finding_line(const Finding& f, const ReportContext& ctx) {
+  std::string line =
+      fmt::format("{}:{}:{}: {} {} {}", escape_controls(f.path), f.line, f.column, severity_word(f.severity, ctx.color),
+                  escape_controls(f.rule_id), escape_controls(f.token_id.empty() ? f.redacted : f.token_id));
+  if (!f.reasons.empty()) line += fmt::format(" ({})", escape_controls(fmt::format("{}", fmt::join(f.reasons, ", "))));
+  if (ctx.show_secrets && !f.secret.empty()) line += " secret=" + escape_controls(f.secret);
+  return line;
+}
+
+} // namespace
+
+void write_text(std::ostream& out, const Report& report, const ReportContext& ctx) {
+  for (const Finding& f : report.findings)
+    out << finding_line(f, ctx) << '\n';
+  const Summary& s = report.summary;
+  auto count = [&](Severity sev) { return s.by_severity[static_cast<size_t>(sev)]; };
+  const size_t n = report.findings.size();
+  out << fmt::format("dtscan: {} finding{} ({} critical, {} high, {} medium, {} low, {} info) in {} file{}, {} "
+                     "bytes; {} skipped, {} error{}, {} suppressed\n",
+                     n, n == 1 ? "" : "s", count(Severity::critical), count(Severity::high), count(Severity::medium),
+                     count(Severity::low), count(Severity::info), s.files_scanned, s.files_scanned == 1 ? "" : "s",
+                     s.bytes_scanned, s.files_skipped, s.errors, s.errors == 1 ? "" : "s", s.suppressed);
+  out.flush();
+}
+
+} // namespace dtscan
