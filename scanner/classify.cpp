@@ -21,7 +21,8 @@ std::vector<std::unique_ptr<re2::RE2>> compile_all(const std::vector<std::string
   RE2::Options opts;
   opts.set_log_errors(false);
   std::vector<std::unique_ptr<re2::RE2>> out;
-  for (const auto& p : patterns) out.push_back(std::make_unique<re2::RE2>(p, opts));
+  for (const auto& p : patterns)
+    out.push_back(std::make_unique<re2::RE2>(p, opts));
   return out;
 }
 
@@ -32,11 +33,21 @@ size_t count_not(std::string_view s, bool (*pred)(unsigned char)) {
   return static_cast<size_t>(
       std::count_if(s.begin(), s.end(), [pred](char c) { return !pred(static_cast<unsigned char>(c)); }));
 }
-bool is_base32(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7'); }
-bool is_hex(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-bool is_alnum(unsigned char c) { return std::isalnum(c) != 0; }
-bool is_envid(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_legacy_char(unsigned char c) { return std::isalnum(c) != 0 || c == '_' || c == '-'; }
+bool is_base32(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
+}
+bool is_hex(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+bool is_alnum(unsigned char c) {
+  return std::isalnum(c) != 0;
+}
+bool is_envid(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool is_legacy_char(unsigned char c) {
+  return std::isalnum(c) != 0 || c == '_' || c == '-';
+}
 
 bool (*alphabet(const std::string& name))(unsigned char) {
   if (name == "hex") return is_hex;
@@ -51,7 +62,8 @@ bool one_repeated_char(std::string_view s) {
 
 size_t distance(std::string_view a, std::string_view b) {
   size_t d = 0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) d += (a[i] != b[i]);
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    d += (a[i] != b[i]);
   return d + (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size());
 }
 
@@ -155,10 +167,9 @@ std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t
   if (is_filler(t.public_part) || (t.has_secret && is_filler(t.secret_part)))
     return Verdict{Severity::info, {"placeholder"}};
   const TokenType& type = token_type(t.prefix);
-  bool public_ok = type.public_lengths.empty()
-                       ? t.public_part.size() <= 64
-                       : std::find(type.public_lengths.begin(), type.public_lengths.end(), t.public_part.size()) !=
-                             type.public_lengths.end();
+  bool public_ok = type.public_lengths.empty() ? t.public_part.size() <= 64
+                                               : std::find(type.public_lengths.begin(), type.public_lengths.end(),
+                                                           t.public_part.size()) != type.public_lengths.end();
   bool secret_ok = type.secret_length == 0 ? !t.has_secret : t.secret_part.size() == type.secret_length;
   if (!public_ok || !secret_ok) return std::nullopt;
   size_t invalid = count_not(t.public_part, alphabet(type.public_alphabet)) +

@@ -18,9 +18,9 @@ struct Options {
   Command command = Command::help;
   std::vector<std::string> paths; // scan: PATH... (default ".")
   Format format = Format::text;
-  std::string output;                          // -o/--output; empty: standard output
+  std::string output;                               // -o/--output; empty: standard output
   std::optional<Severity> fail_on = Severity::high; // nullopt: never
-  unsigned threads = 0;                        // 0: all cores
+  unsigned threads = 0;                             // 0: all cores
   std::vector<std::string> excludes;
   std::optional<uint64_t> max_file_size;
   std::vector<std::string> rule_files;

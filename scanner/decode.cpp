@@ -29,7 +29,9 @@ const char* const base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq
 
 } // namespace
 
-bool is_base64_char(unsigned char c) { return base64_value(c) >= 0 || c == '='; }
+bool is_base64_char(unsigned char c) {
+  return base64_value(c) >= 0 || c == '=';
+}
 
 std::optional<DecodedText> decode_base64(std::string_view src, size_t start, size_t max_out) {
   DecodedText out;
@@ -81,8 +83,10 @@ std::pair<size_t, size_t> base64_run(std::string_view buf, size_t pos, size_t ma
   size_t lo = pos, hi = pos;
   size_t lo_limit = pos > max_extent ? pos - max_extent : 0;
   size_t hi_limit = std::min(buf.size(), pos + max_extent);
-  while (lo > lo_limit && base64_value(static_cast<unsigned char>(buf[lo - 1])) >= 0) --lo;
-  while (hi < hi_limit && base64_value(static_cast<unsigned char>(buf[hi])) >= 0) ++hi;
+  while (lo > lo_limit && base64_value(static_cast<unsigned char>(buf[lo - 1])) >= 0)
+    --lo;
+  while (hi < hi_limit && base64_value(static_cast<unsigned char>(buf[hi])) >= 0)
+    ++hi;
   return {lo, hi};
 }
 
@@ -90,8 +94,10 @@ std::pair<size_t, size_t> url_run(std::string_view buf, size_t pos, size_t max_e
   size_t lo = pos, hi = pos;
   size_t lo_limit = pos > max_extent ? pos - max_extent : 0;
   size_t hi_limit = std::min(buf.size(), pos + max_extent);
-  while (lo > lo_limit && is_url_char(static_cast<unsigned char>(buf[lo - 1]))) --lo;
-  while (hi < hi_limit && is_url_char(static_cast<unsigned char>(buf[hi]))) ++hi;
+  while (lo > lo_limit && is_url_char(static_cast<unsigned char>(buf[lo - 1])))
+    --lo;
+  while (hi < hi_limit && is_url_char(static_cast<unsigned char>(buf[hi])))
+    ++hi;
   return {lo, hi};
 }
 

@@ -16,7 +16,8 @@ constexpr size_t window_after = 200;
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -25,7 +26,8 @@ std::string lower(std::string_view s) {
 EnvironmentDetector::EnvironmentDetector(const Classification& data) : m_data(data) {
   RE2::Options opts;
   opts.set_log_errors(false);
-  for (const auto& p : data.environment_url_patterns) m_patterns.push_back(std::make_unique<RE2>(p, opts));
+  for (const auto& p : data.environment_url_patterns)
+    m_patterns.push_back(std::make_unique<RE2>(p, opts));
 }
 
 EnvironmentDetector::~EnvironmentDetector() = default;

@@ -22,8 +22,7 @@ enum class BinaryPolicy { skip, scan };
 // Everything compiled once per run and shared read-only by all workers.
 struct ScanEngine {
   ScanEngine(const RuleSet& rules, DecodeMode decode, SecretDisplay secrets)
-      : rules(rules), matcher(rules, decode), classifier(rules), environment(rules.classification),
-        secrets(secrets) {}
+      : rules(rules), matcher(rules, decode), classifier(rules), environment(rules.classification), secrets(secrets) {}
   const RuleSet& rules;
   Matcher matcher;
   Classifier classifier;
@@ -36,7 +35,7 @@ struct FileOutcome {
   Status status = Status::scanned;
   std::vector<Finding> findings; // sorted by position
   uint64_t bytes = 0;
-  std::string error; // for Status::error: a one-line reason
+  std::string error;               // for Status::error: a one-line reason
   bool truncated_findings = false; // more than max_findings_per_file: the rest were dropped
 };
 

@@ -28,7 +28,8 @@ CharTable char_table(std::string_view spec) {
   for (size_t i = 0; i < spec.size(); ++i) {
     auto c = static_cast<unsigned char>(spec[i]);
     if (i + 2 < spec.size() && spec[i + 1] == '-') {
-      for (unsigned x = c; x <= static_cast<unsigned char>(spec[i + 2]); ++x) t[x] = true;
+      for (unsigned x = c; x <= static_cast<unsigned char>(spec[i + 2]); ++x)
+        t[x] = true;
       i += 2;
     } else {
       t[c] = true;
@@ -41,12 +42,6 @@ bool has_percent_escape(std::string_view s) {
   auto hex = [](char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); };
   for (size_t i = 0; i + 2 < s.size(); ++i)
     if (s[i] == '%' && hex(s[i + 1]) && hex(s[i + 2])) return true;
-  return false;
-}
-
-bool inside(const std::vector<std::pair<size_t, size_t>>& runs, size_t pos) {
-  for (const auto& [lo, hi] : runs)
-    if (pos >= lo && pos < hi) return true;
   return false;
 }
 
@@ -73,7 +68,8 @@ std::vector<PrefilterKeyword> Matcher::keywords_for(const RuleSet& rules, Decode
     return it->second;
   };
   for (uint32_t r = 0; r < rules.rules.size(); ++r)
-    for (const auto& kw : rules.rules[r].keywords) uses[intern(kw.text, kw.case_insensitive)].rules.push_back(r);
+    for (const auto& kw : rules.rules[r].keywords)
+      uses[intern(kw.text, kw.case_insensitive)].rules.push_back(r);
   if (decode == DecodeMode::on) {
     std::vector<std::string> literals;
     for (const auto& rule : rules.rules)
@@ -109,11 +105,10 @@ Matcher::Matcher(const RuleSet& rules, DecodeMode decode)
 
 Matcher::~Matcher() = default;
 
-void Matcher::search_window(std::string_view buf, uint32_t rule, size_t hit, std::vector<RawMatch>& out) const {
+void Matcher::search_window(std::string_view buf, uint32_t rule, size_t lo, size_t hi,
+                            std::vector<RawMatch>& out) const {
   const CompiledRule& c = *m_compiled[rule];
   const Rule& r = m_rules.rules[rule];
-  const size_t lo = hit > max_lookbehind ? hit - max_lookbehind : 0;
-  const size_t hi = std::min(buf.size(), hit + max_lookahead);
   re2::StringPiece text(buf.data(), buf.size());
   std::vector<re2::StringPiece> groups(static_cast<size_t>(c.groups) + 1);
   size_t pos = lo;
@@ -145,7 +140,20 @@ void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatc
   std::vector<PrefilterHit> hits;
   m_prefilter.find(buf, hits);
   if (hits.empty()) return;
-  std::vector<std::pair<size_t, size_t>> decoded_runs;
+  std::sort(hits.begin(), hits.end(), [](const PrefilterHit& a, const PrefilterHit& b) { return a.pos < b.pos; });
+
+  // Windows of one rule that overlap are merged and searched once, so text dense with keywords costs
+  // one RE2 pass per rule instead of one per keyword.
+  struct Window {
+    size_t lo = 0, hi = 0;
+    bool open = false;
+  };
+  std::vector<Window> windows(m_compiled.size());
+  auto flush = [&](uint32_t rule) {
+    if (windows[rule].open) search_window(buf, rule, windows[rule].lo, windows[rule].hi, out);
+    windows[rule].open = false;
+  };
+
   std::vector<RawMatch> inner;
   auto rescan = [&](const DecodedText& text, Decoding how) {
     inner.clear();
@@ -158,25 +166,41 @@ void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatc
     }
   };
   const bool may_decode = m_decode == DecodeMode::on && depth < max_decode_depth;
+  size_t base64_done = 0, url_done = 0; // hits are sorted: a run already looked at ends before these
+
   for (const PrefilterHit& hit : hits) {
     const KeywordUse& use = m_keyword_uses[hit.keyword];
-    for (uint32_t rule : use.rules) search_window(buf, rule, hit.pos, out);
-    if (!may_decode || inside(decoded_runs, hit.pos)) continue;
+    const size_t lo = hit.pos > max_lookbehind ? hit.pos - max_lookbehind : 0;
+    const size_t hi = std::min(buf.size(), hit.pos + max_lookahead);
+    for (uint32_t rule : use.rules) {
+      Window& w = windows[rule];
+      if (w.open && lo <= w.hi) {
+        w.hi = std::max(w.hi, hi);
+      } else {
+        flush(rule);
+        w = {lo, hi, true};
+      }
+    }
+    if (!may_decode) continue;
     if (use.base64_trigger) {
-      auto [lo, hi] = base64_run(buf, hit.pos, max_base64_extent);
+      if (hit.pos < base64_done) continue;
+      auto [run_lo, run_hi] = base64_run(buf, hit.pos, max_base64_extent);
+      base64_done = run_hi;
       // The trigger fixes the quad alignment; start at the first quad boundary inside the run.
       size_t residue = (hit.pos + 4 - use.quad_offset) % 4;
-      size_t start = lo + (residue + 4 - lo % 4) % 4;
-      decoded_runs.emplace_back(lo, hi);
-      auto text = decode_base64(buf.substr(0, hi), start, max_decoded_bytes);
+      size_t start = run_lo + (residue + 4 - run_lo % 4) % 4;
+      auto text = decode_base64(buf.substr(0, run_hi), start, max_decoded_bytes);
       if (text && text->bytes.size() >= min_decoded_bytes) rescan(*text, Decoding::base64);
-    } else {
-      auto [lo, hi] = url_run(buf, hit.pos, max_url_extent);
-      if (!has_percent_escape(buf.substr(lo, hi - lo))) continue;
-      decoded_runs.emplace_back(lo, hi);
-      if (auto text = decode_percent(buf, lo, hi)) rescan(*text, Decoding::percent);
+    } else if (!use.rules.empty()) {
+      if (hit.pos < url_done) continue;
+      auto [run_lo, run_hi] = url_run(buf, hit.pos, max_url_extent);
+      url_done = std::max(run_hi, hit.pos + 1);
+      if (!has_percent_escape(buf.substr(run_lo, run_hi - run_lo))) continue;
+      if (auto text = decode_percent(buf, run_lo, run_hi)) rescan(*text, Decoding::percent);
     }
   }
+  for (uint32_t rule = 0; rule < windows.size(); ++rule)
+    flush(rule);
 }
 
 void Matcher::find(std::string_view buf, std::vector<RawMatch>& out) const {

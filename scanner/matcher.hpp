@@ -19,10 +19,10 @@ class RE2;
 namespace dtscan {
 
 struct RawMatch {
-  uint32_t rule = 0;      // index into RuleSet::rules
-  uint64_t start = 0;     // span in the scanned buffer (for decoded matches: the encoded span)
+  uint32_t rule = 0;  // index into RuleSet::rules
+  uint64_t start = 0; // span in the scanned buffer (for decoded matches: the encoded span)
   uint64_t end = 0;
-  std::string value;      // the matched value as decoded (equals the span's bytes when decoded == none)
+  std::string value; // the matched value as decoded (equals the span's bytes when decoded == none)
   Decoding decoded = Decoding::none;
 };
 
@@ -45,7 +45,7 @@ public:
 private:
   struct CompiledRule;
   void find_at_depth(std::string_view buf, int depth, std::vector<RawMatch>& out) const;
-  void search_window(std::string_view buf, uint32_t rule, size_t hit, std::vector<RawMatch>& out) const;
+  void search_window(std::string_view buf, uint32_t rule, size_t lo, size_t hi, std::vector<RawMatch>& out) const;
 
   const RuleSet& m_rules;
   DecodeMode m_decode;

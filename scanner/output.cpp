@@ -42,7 +42,9 @@ ReportOutput::~ReportOutput() {
   if (!m_temp.empty() && !m_committed) ::unlink(m_temp.c_str());
 }
 
-bool ReportOutput::is_terminal() const { return m_path.empty() && ::isatty(STDOUT_FILENO) == 1; }
+bool ReportOutput::is_terminal() const {
+  return m_path.empty() && ::isatty(STDOUT_FILENO) == 1;
+}
 
 void ReportOutput::commit() {
   if (m_path.empty()) {

@@ -13,12 +13,14 @@
 namespace dtscan {
 namespace {
 
-bool is_letter(uint8_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool is_letter(uint8_t c) {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
 
 // Rough frequency of a byte in source code and text (per mille); lower is a better anchor.
 double frequency(uint8_t c, bool folded) {
-  static const double letters[26] = {80, 15, 28, 42, 120, 22, 20, 60, 70, 2, 8, 40, 24,
-                                     67, 75, 19, 1, 60, 63, 90, 28, 10, 24, 2, 20, 1};
+  static const double letters[26] = {80, 15, 28, 42, 120, 22, 20, 60, 70, 2,  8, 40, 24,
+                                     67, 75, 19, 1,  60,  63, 90, 28, 10, 24, 2, 20, 1};
   if (is_letter(c)) {
     double lower = letters[(c | 0x20) - 'a'];
     if (folded) return lower * 1.3;
@@ -75,7 +77,8 @@ Prefilter::Prefilter(std::vector<PrefilterKeyword> keywords) : m_keywords(std::m
         if (seen[key]) continue;
         seen[key] = true;
         double cost = 0;
-        for (int i = 0; i < 3; ++i) cost += frequency(static_cast<uint8_t>(kw.text[off + i]), kw.case_insensitive);
+        for (int i = 0; i < 3; ++i)
+          cost += frequency(static_cast<uint8_t>(kw.text[off + i]), kw.case_insensitive);
         auto& s = score[key];
         s.first += 1;
         s.second = cost;
@@ -105,8 +108,7 @@ Prefilter::Prefilter(std::vector<PrefilterKeyword> keywords) : m_keywords(std::m
   m_has_avx2 = __builtin_cpu_supports("avx2");
 }
 
-void Prefilter::verify(std::string_view buf, size_t anchor_pos, const Anchor& a,
-                       std::vector<PrefilterHit>& out) const {
+void Prefilter::verify(std::string_view buf, size_t anchor_pos, const Anchor& a, std::vector<PrefilterHit>& out) const {
   for (auto [k, off] : a.keywords) {
     if (anchor_pos < off) continue;
     size_t start = anchor_pos - off;
@@ -126,7 +128,7 @@ void Prefilter::scan_scalar(std::string_view buf, size_t from, std::vector<Prefi
 }
 
 __attribute__((target("avx2"))) size_t Prefilter::scan_avx2(std::string_view buf,
-                                                              std::vector<PrefilterHit>& out) const {
+                                                            std::vector<PrefilterHit>& out) const {
   constexpr size_t max_anchors = 16;
   const size_t n_anchors = std::min(m_anchors.size(), max_anchors);
   __m256i want[max_anchors][3], fold[max_anchors][3];

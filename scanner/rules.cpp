@@ -64,7 +64,8 @@ public:
 
   std::vector<std::string> regexes_of(const Json& obj, const char* key, std::string_view where) const {
     auto out = strings_of(obj, key, where);
-    for (const auto& p : out) check_regex(p, fmt::format("{}.{}", where, key));
+    for (const auto& p : out)
+      check_regex(p, fmt::format("{}.{}", where, key));
     return out;
   }
 
@@ -187,11 +188,11 @@ public:
     Classification c;
     const Json& types = member(obj, "token_types", where);
     if (!types.is_array()) fail(where, "\"token_types\" must be an array");
-    for (const auto& t : types) c.token_types.push_back(token_type_of(t, where));
+    for (const auto& t : types)
+      c.token_types.push_back(token_type_of(t, where));
     c.doc_example_public_parts = strings_of(obj, "doc_example_public_parts", where);
     c.doc_example_secret_prefixes = strings_of(obj, "doc_example_secret_prefixes", where);
-    if (auto it = obj.find("doc_example_max_distance"); it != obj.end())
-      c.doc_example_max_distance = it->get<size_t>();
+    if (auto it = obj.find("doc_example_max_distance"); it != obj.end()) c.doc_example_max_distance = it->get<size_t>();
     c.doc_placeholder_values = strings_of(obj, "doc_placeholder_values", where);
     c.placeholder_patterns = regexes_of(obj, "placeholder_patterns", where);
     c.masked_patterns = regexes_of(obj, "masked_patterns", where);
@@ -201,8 +202,7 @@ public:
     c.environment_url_keywords = strings_of(obj, "environment_url_keywords", where);
     c.non_environment_hosts = strings_of(obj, "non_environment_hosts", where);
     c.test_path_patterns = regexes_of(obj, "test_path_patterns", where);
-    if (auto it = obj.find("unknown_value_min_length"); it != obj.end())
-      c.unknown_value_min_length = it->get<size_t>();
+    if (auto it = obj.find("unknown_value_min_length"); it != obj.end()) c.unknown_value_min_length = it->get<size_t>();
     if (auto it = obj.find("hand_edited_max_invalid"); it != obj.end()) c.hand_edited_max_invalid = it->get<size_t>();
     return c;
   }
@@ -250,7 +250,8 @@ RuleSet parse_rules(std::string_view json_text, std::string_view origin) {
 
 RuleSet load_rules(const std::vector<std::string>& extra_files) {
   RuleSet set = parse_rules(embedded_rules_json(), "<built-in>");
-  for (auto& r : set.rules) r.builtin = true;
+  for (auto& r : set.rules)
+    r.builtin = true;
   for (const auto& file : extra_files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw FatalError(fmt::format("cannot read rule file {}: {}", file, std::strerror(errno)));

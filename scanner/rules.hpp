@@ -18,8 +18,8 @@ struct Keyword {
 };
 
 struct RuleExample {
-  std::string input;                 // may hold @@...@@ fake-token templates (see fake_tokens.hpp)
-  std::optional<Severity> severity;  // expected severity, when the example states one
+  std::string input;                // may hold @@...@@ fake-token templates (see fake_tokens.hpp)
+  std::optional<Severity> severity; // expected severity, when the example states one
 };
 
 struct Rule {
@@ -30,12 +30,12 @@ struct Rule {
   std::string help; // remediation, markdown
   int priority = 0; // higher wins when findings of several rules overlap
   std::vector<Keyword> keywords;
-  std::string pattern;          // RE2; the named group "secret" is the reported span
-  std::string not_followed_by;  // optional RE2, tried anchored right after the secret
-  bool word_boundary = true;    // the value may not touch a boundary character on either side
+  std::string pattern;                       // RE2; the named group "secret" is the reported span
+  std::string not_followed_by;               // optional RE2, tried anchored right after the secret
+  bool word_boundary = true;                 // the value may not touch a boundary character on either side
   std::string boundary_chars = "A-Za-z0-9_"; // the characters that would extend the value
-  Severity severity = Severity::high;  // for custom rules: the severity of every finding
-  std::string security_severity;       // SARIF number string, e.g. "8.0"
+  Severity severity = Severity::high;        // for custom rules: the severity of every finding
+  std::string security_severity;             // SARIF number string, e.g. "8.0"
   std::vector<std::string> tags;
   std::vector<RuleExample> examples;
   std::vector<RuleExample> negative_examples;
@@ -49,12 +49,12 @@ struct TokenType {
   size_t secret_length = 64;          // 0: no secret part (dt0a02)
   std::string public_alphabet;        // "base32", "hex", "alnum", "envid"
   std::string secret_alphabet;
-  bool strong = true;                 // strong: high without environment; weak: medium without
+  bool strong = true; // strong: high without environment; weak: medium without
 };
 
 struct Classification {
   std::vector<TokenType> token_types;
-  std::vector<std::string> doc_example_public_parts;   // the documentation example's public part(s)
+  std::vector<std::string> doc_example_public_parts;    // the documentation example's public part(s)
   std::vector<std::string> doc_example_secret_prefixes; // and its secret prefix(es)
   size_t doc_example_max_distance = 3;                  // mutations still recognised (Hamming distance)
   std::vector<std::string> doc_placeholder_values;      // other documentation placeholder values

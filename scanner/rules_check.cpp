@@ -41,15 +41,16 @@ size_t check_rule_examples(const RuleSet& rules, std::ostream& out) {
       }
       if (!ok) {
         ++failures;
-        out << fmt::format("FAIL {} {} example {}: {}\n  expected {}{}\n  found: {}\n", rule.id,
-                           positive ? "positive" : "negative", index + 1, ex.input,
-                           positive ? "a finding" : "no finding of this rule",
-                           ex.severity ? fmt::format(" at severity {}", to_string(*ex.severity)) : "",
-                           describe(outcome.findings));
+        out << fmt::format(
+            "FAIL {} {} example {}: {}\n  expected {}{}\n  found: {}\n", rule.id, positive ? "positive" : "negative",
+            index + 1, ex.input, positive ? "a finding" : "no finding of this rule",
+            ex.severity ? fmt::format(" at severity {}", to_string(*ex.severity)) : "", describe(outcome.findings));
       }
     };
-    for (size_t i = 0; i < rule.examples.size(); ++i) run(rule.examples[i], i, true);
-    for (size_t i = 0; i < rule.negative_examples.size(); ++i) run(rule.negative_examples[i], i, false);
+    for (size_t i = 0; i < rule.examples.size(); ++i)
+      run(rule.examples[i], i, true);
+    for (size_t i = 0; i < rule.negative_examples.size(); ++i)
+      run(rule.negative_examples[i], i, false);
   }
   out << fmt::format("rules --check: {} examples, {} passed, {} failed\n", checked, checked - failures, failures);
   return failures;
@@ -58,7 +59,8 @@ size_t check_rule_examples(const RuleSet& rules, std::ostream& out) {
 void list_rules(const RuleSet& rules, std::ostream& out) {
   for (const auto& r : rules.rules) {
     std::string keywords;
-    for (const auto& k : r.keywords) keywords += (keywords.empty() ? "" : ",") + k.text;
+    for (const auto& k : r.keywords)
+      keywords += (keywords.empty() ? "" : ",") + k.text;
     out << fmt::format("{:<24} priority {:>3}  {}  [{}]{}\n", r.id, r.priority, r.short_description, keywords,
                        r.builtin ? "" : " (custom)");
   }

@@ -53,7 +53,8 @@ Report run_scan(const ScanEngine& engine, const ScanConfig& config, const ScanCa
   const unsigned threads = std::max(1u, config.walk.threads);
   std::vector<WorkerResult> results(threads + 1); // the last slot is for standard input
   std::vector<std::unique_ptr<FileScanner>> scanners;
-  for (unsigned i = 0; i <= threads; ++i) scanners.push_back(std::make_unique<FileScanner>(engine));
+  for (unsigned i = 0; i <= threads; ++i)
+    scanners.push_back(std::make_unique<FileScanner>(engine));
   std::mutex out_mutex;
 
   auto warn = [&](const std::string& msg) {
@@ -62,15 +63,12 @@ Report run_scan(const ScanEngine& engine, const ScanConfig& config, const ScanCa
   };
   auto record = [&](WorkerResult& r, FileOutcome&& outcome, std::string_view path) {
     switch (outcome.status) {
-    case FileOutcome::Status::binary:
-      ++r.summary.files_skipped;
-      return;
+    case FileOutcome::Status::binary: ++r.summary.files_skipped; return;
     case FileOutcome::Status::error:
       ++r.summary.errors;
       warn(fmt::format("dtscan: warning: cannot read '{}': {}", printable(path), outcome.error));
       return;
-    case FileOutcome::Status::scanned:
-      break;
+    case FileOutcome::Status::scanned: break;
     }
     ++r.summary.files_scanned;
     r.summary.bytes_scanned += outcome.bytes;
@@ -137,7 +135,8 @@ Report run_scan(const ScanEngine& engine, const ScanConfig& config, const ScanCa
     report.summary.bytes_scanned += r.summary.bytes_scanned;
     report.summary.files_skipped += r.summary.files_skipped;
     report.summary.errors += r.summary.errors;
-    for (size_t i = 0; i < r.summary.by_severity.size(); ++i) report.summary.by_severity[i] += r.summary.by_severity[i];
+    for (size_t i = 0; i < r.summary.by_severity.size(); ++i)
+      report.summary.by_severity[i] += r.summary.by_severity[i];
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));
   }
   std::sort(report.findings.begin(), report.findings.end(), finding_less);

@@ -66,7 +66,8 @@ TEST_CASE("medium: right shape with characters outside base32") {
   CHECK(f.severity == Severity::medium);
   CHECK(has_reason(f, "non-base32-characters"));
   // Too many foreign characters is not an edited token but a made-up one.
-  auto made_up = only("token: dt0c01.0123456789abcdef01234567.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  auto made_up =
+      only("token: dt0c01.0123456789abcdef01234567.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   CHECK(made_up.severity == Severity::info);
 }
 
@@ -107,9 +108,10 @@ TEST_CASE("info: identifiers, masked values, the documentation example and fille
     CHECK(f.severity == Severity::info);
     CHECK(has_reason(f, "documentation-example"));
   }
-  for (const char* t : {"dt0c01.XXXXXXXXXXXXXXXXXXXXXXXX.XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
-                        "dt0c01.xxxxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        "dt0c01.ABC.DEF"}) {
+  for (const char* t :
+       {"dt0c01.XXXXXXXXXXXXXXXXXXXXXXXX.XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        "dt0c01.xxxxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "dt0c01.ABC.DEF"}) {
     CAPTURE(t);
     auto f = only(env + "token: " + t);
     CHECK(f.severity == Severity::info);

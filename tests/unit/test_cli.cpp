@@ -39,10 +39,19 @@ TEST_CASE("rules, version, help") {
 }
 
 TEST_CASE("usage errors") {
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {}, {"frobnicate"}, {"scan", "--format", "xml"}, {"scan", "--fail-on", "severe"}, {"scan", "-j", "0"},
-           {"scan", "-j", "two"}, {"scan", "--output"}, {"scan", "--bogus"}, {"scan", "--show-secrets=yes"},
-           {"rules", "extra"}, {"scan", "--max-file-size", "-1"}, {"staged"}, {"scan", "--baseline", "b.json"}}) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{{},
+                                                                             {"frobnicate"},
+                                                                             {"scan", "--format", "xml"},
+                                                                             {"scan", "--fail-on", "severe"},
+                                                                             {"scan", "-j", "0"},
+                                                                             {"scan", "-j", "two"},
+                                                                             {"scan", "--output"},
+                                                                             {"scan", "--bogus"},
+                                                                             {"scan", "--show-secrets=yes"},
+                                                                             {"rules", "extra"},
+                                                                             {"scan", "--max-file-size", "-1"},
+                                                                             {"staged"},
+                                                                             {"scan", "--baseline", "b.json"}}) {
     CAPTURE(args.size());
     CHECK_THROWS_AS(parse_command_line(args), FatalError);
   }

@@ -47,7 +47,8 @@ TEST_CASE("base64 triggers cover all three alignments of a literal") {
   CHECK(triggers[0].quad_offset == 0);
   // Every alignment of "dt0" inside an encoded string contains its trigger.
   const char* encoded[] = {"ZHQwYzAx", "eGR0MGMwMQ==", "eHlkdDBjMDE="}; // "dt0c01", "xdt0c01", "xydt0c01"
-  for (int a = 0; a < 3; ++a) CHECK(std::string(encoded[a]).find(triggers[static_cast<size_t>(a)].text) != std::string::npos);
+  for (int a = 0; a < 3; ++a)
+    CHECK(std::string(encoded[a]).find(triggers[static_cast<size_t>(a)].text) != std::string::npos);
 }
 
 TEST_CASE("runs") {

@@ -31,11 +31,14 @@ TEST_CASE("tokens across chunk boundaries are found once, at the right place") {
   std::string line(99, 'a');
   line += '\n';
   std::string data;
-  while (data.size() < 10 * chunk) data += line;
+  while (data.size() < 10 * chunk)
+    data += line;
   // Place tokens so that they straddle each boundary at different offsets.
   std::vector<size_t> at;
-  for (size_t k = 1; k < 9; ++k) at.push_back(k * chunk - 10 * k);
-  for (size_t p : at) data.replace(p - 1, token.size() + 2, " " + token + " ");
+  for (size_t k = 1; k < 9; ++k)
+    at.push_back(k * chunk - 10 * k);
+  for (size_t p : at)
+    data.replace(p - 1, token.size() + 2, " " + token + " ");
   data += token; // and one at the very end, no trailing newline
   for (size_t c : {chunk, chunk * 2, size_t{1} << 20}) {
     CAPTURE(c);
@@ -84,6 +87,7 @@ TEST_CASE("a read error is an outcome, not an exception") {
 
 TEST_CASE("a file of only 'dt0c01.' repeated has no finding and does not stall") {
   std::string data;
-  for (int i = 0; i < 200000; ++i) data += "dt0c01.";
+  for (int i = 0; i < 200000; ++i)
+    data += "dt0c01.";
   CHECK(scan_chunked(data, 1 << 16).findings.empty());
 }

@@ -10,7 +10,8 @@ using namespace dtscan::test;
 namespace {
 std::vector<std::string> rule_ids(const std::vector<Finding>& fs) {
   std::vector<std::string> out;
-  for (const auto& f : fs) out.push_back(f.rule_id);
+  for (const auto& f : fs)
+    out.push_back(f.rule_id);
   return out;
 }
 } // namespace
@@ -20,10 +21,10 @@ TEST_CASE("every token shape is found as a dynatrace-token with its type") {
     const char* tmpl;
     const char* type;
   };
-  for (Case c : {Case{"@@dt0c01@@", "dt0c01"}, Case{"@@tok:dt0s01:24@@", "dt0s01"}, Case{"@@tok:dt0s02:8@@", "dt0s02"},
-                 Case{"@@tok:dt0s16:8@@", "dt0s16"}, Case{"@@tok:dt0g02:8@@", "dt0g02"},
-                 Case{"@@tok:dt0e01:24@@", "dt0e01"}, Case{"@@tok:dt0a01:abc12345@@", "dt0a01"},
-                 Case{"@@tenant:dt0a02@@", "dt0a02"}}) {
+  for (Case c :
+       {Case{"@@dt0c01@@", "dt0c01"}, Case{"@@tok:dt0s01:24@@", "dt0s01"}, Case{"@@tok:dt0s02:8@@", "dt0s02"},
+        Case{"@@tok:dt0s16:8@@", "dt0s16"}, Case{"@@tok:dt0g02:8@@", "dt0g02"}, Case{"@@tok:dt0e01:24@@", "dt0e01"},
+        Case{"@@tok:dt0a01:abc12345@@", "dt0a01"}, Case{"@@tenant:dt0a02@@", "dt0a02"}}) {
     CAPTURE(c.tmpl);
     std::string token = fake(c.tmpl);
     auto fs = scan("value: " + token + "\n");
@@ -41,11 +42,11 @@ TEST_CASE("token boundaries are exact") {
   std::string token = "dt0c01." + pub + "." + sec;
   CHECK(scan(token).size() == 1);
   CHECK(scan("\"" + token + "\"").size() == 1);
-  CHECK(scan("A" + token).empty());             // glued on the left
+  CHECK(scan("A" + token).empty()); // glued on the left
   CHECK(scan("_" + token).empty());
-  CHECK(scan(token + "_x").empty());            // glued on the right
-  CHECK(scan(token + "Q").empty());             // a 65-character secret part
-  CHECK(scan("dt0c01." + pub + "Q." + sec).empty()); // a 25-character public part
+  CHECK(scan(token + "_x").empty());                    // glued on the right
+  CHECK(scan(token + "Q").empty());                     // a 65-character secret part
+  CHECK(scan("dt0c01." + pub + "Q." + sec).empty());    // a 25-character public part
   CHECK(scan(token + "." + fake("@@b32:8@@")).empty()); // a fourth part
 }
 
@@ -85,7 +86,7 @@ TEST_CASE("legacy tokens only in their contexts") {
   CHECK(rule_ids(scan("Authorization: Api-Token " + legacy)) == std::vector<std::string>{"dynatrace-legacy-token"});
   CHECK(rule_ids(scan("export DT_API_TOKEN=" + legacy)) == std::vector<std::string>{"dynatrace-legacy-token"});
   CHECK(rule_ids(scan("paasToken: \"" + legacy + "\"")) == std::vector<std::string>{"dynatrace-legacy-token"});
-  CHECK(scan("random: " + legacy).empty());               // no context
+  CHECK(scan("random: " + legacy).empty());                    // no context
   CHECK(scan("export DT_API_TOKEN=" + legacy + "-x").empty()); // 23 characters, not 21
   std::string tenant = fake("@@alnum:16@@");
   CHECK(rule_ids(scan("TENANT_TOKEN=" + tenant)) == std::vector<std::string>{"dynatrace-legacy-token"});

@@ -14,7 +14,8 @@ std::vector<std::pair<uint32_t, uint64_t>> hits(const Prefilter& p, std::string_
   std::vector<PrefilterHit> out;
   p.find(buf, out);
   std::vector<std::pair<uint32_t, uint64_t>> v;
-  for (auto& h : out) v.emplace_back(h.keyword, h.pos);
+  for (auto& h : out)
+    v.emplace_back(h.keyword, h.pos);
   std::sort(v.begin(), v.end());
   return v;
 }
@@ -53,7 +54,8 @@ TEST_CASE("prefilter agrees with a naive search at every offset, across vector b
   const std::string alphabet = "abcdt0ZHQwAPI-TOKEN/installer ";
   for (int round = 0; round < 200; ++round) {
     std::string buf(static_cast<size_t>(rng() % 200), ' ');
-    for (auto& c : buf) c = alphabet[rng() % alphabet.size()];
+    for (auto& c : buf)
+      c = alphabet[rng() % alphabet.size()];
     // Plant keywords at positions around 32-byte boundaries and the buffer end.
     for (size_t pos : {size_t{30}, size_t{31}, size_t{32}, size_t{63}, buf.size() > 3 ? buf.size() - 3 : 0})
       if (pos + 3 <= buf.size()) buf.replace(pos, 3, "dt0");

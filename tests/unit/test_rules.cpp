@@ -62,7 +62,8 @@ TEST_CASE("malformed rule files are one-line errors naming the file") {
   // Backreferences are not RE2: rejected, not silently slow.
   CHECK(error_of(R"j({"rules": [{"id": "r", "keywords": ["abc"], "pattern": "(?P<value>a)\\1"}]})j")
             .find("invalid pattern") != std::string::npos);
-  for (const std::string& msg : {error_of("{"), error_of("[]")}) CHECK(msg.find('\n') == std::string::npos);
+  for (const std::string& msg : {error_of("{"), error_of("[]")})
+    CHECK(msg.find('\n') == std::string::npos);
 }
 
 TEST_CASE("an extra rule file cannot redefine a built-in rule") {
