@@ -2,6 +2,8 @@
 // merges the per-worker results into one sorted report at the end.
 #include "scanner/scan.hpp"
 
+#include "scanner/printable.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,17 +37,6 @@ public:
 private:
   int m_fd;
 };
-
-std::string printable(std::string_view path) {
-  std::string out;
-  for (unsigned char c : path) {
-    if (c < 0x20 || c == 0x7f)
-      out += fmt::format("\\x{:02x}", c);
-    else
-      out.push_back(static_cast<char>(c));
-  }
-  return out;
-}
 
 } // namespace
 
@@ -117,8 +108,8 @@ Report run_scan(const ScanEngine& engine, const ScanConfig& config, const ScanCa
       ++r.summary.files_skipped;
       return;
     }
-    // Regular files never block; clear O_NONBLOCK anyway so reads behave plainly.
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    // O_NONBLOCK guarded the open against a FIFO swapped in after the walk; it does not affect reads of a
+    // regular file, so it stays set.
     BinaryPolicy binary = file.explicit_arg ? BinaryPolicy::scan : BinaryPolicy::skip;
     record(r, scanners[worker]->scan_fd(fd, file.report_path, binary), file.report_path);
   };

@@ -2,25 +2,14 @@
 // are escaped so that a finding is always exactly one line, whatever the file name holds.
 #include "scanner/report/writers.hpp"
 
+#include "scanner/printable.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 namespace dtscan {
 
 namespace {
-
-// Bytes < 0x20 and 0x7f become \xNN; everything else (UTF-8 or not) is written as is.
-std::string escape_controls(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f)
-      out += fmt::format("\\x{:02x}", c);
-    else
-      out += static_cast<char>(c);
-  }
-  return out;
-}
 
 std::string_view ansi_color(Severity s) {
   switch (s) {
@@ -42,10 +31,10 @@ std::string severity_word(Severity s, bool color) {
 
 std::string finding_line(const Finding& f, const ReportContext& ctx) {
   std::string line =
-      fmt::format("{}:{}:{}: {} {} {}", escape_controls(f.path), f.line, f.column, severity_word(f.severity, ctx.color),
-                  escape_controls(f.rule_id), escape_controls(f.token_id.empty() ? f.redacted : f.token_id));
-  if (!f.reasons.empty()) line += fmt::format(" ({})", escape_controls(fmt::format("{}", fmt::join(f.reasons, ", "))));
-  if (ctx.show_secrets && !f.secret.empty()) line += " secret=" + escape_controls(f.secret);
+      fmt::format("{}:{}:{}: {} {} {}", printable(f.path), f.line, f.column, severity_word(f.severity, ctx.color),
+                  printable(f.rule_id), printable(f.token_id.empty() ? f.redacted : f.token_id));
+  if (!f.reasons.empty()) line += fmt::format(" ({})", printable(fmt::format("{}", fmt::join(f.reasons, ", "))));
+  if (ctx.show_secrets && !f.secret.empty()) line += " secret=" + printable(f.secret);
   return line;
 }
 

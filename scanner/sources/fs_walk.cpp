@@ -3,6 +3,7 @@
 // A visitor's exception stops the walk and is rethrown to the caller once every worker has joined.
 #include "scanner/sources/fs_walk.hpp"
 
+#include "scanner/printable.hpp"
 #include "scanner/sources/gitignore.hpp"
 #include "scanner/sources/glob.hpp"
 
@@ -78,25 +79,6 @@ std::string normalise(std::string_view path) {
     out.erase(0, 2);
   if (out == ".") out.clear();
   if (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
-}
-
-// Warnings are one line: control bytes in a file name are shown escaped.
-std::string printable(std::string_view path) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : path) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte != 0x7f) {
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += "\\x";
-      out.push_back(hex[byte >> 4]);
-      out.push_back(hex[byte & 0xf]);
-    }
-  }
   return out;
 }
 
