@@ -127,6 +127,10 @@ std::optional<Classifier::TokenParts> Classifier::split_token(std::string_view v
     t.has_secret = true;
   }
   if (t.public_part.empty() || (t.has_secret && t.secret_part.empty())) return std::nullopt;
+  if (auto third = t.secret_part.find('.'); third != std::string_view::npos) {
+    t.extra_part = true; // a mutation such as the documentation example with a fourth part
+    t.secret_part = t.secret_part.substr(0, third);
+  }
   return t;
 }
 
@@ -164,6 +168,7 @@ std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t
   if (any_full_match(m_masked, t.public_part) || (t.has_secret && any_full_match(m_masked, t.secret_part)))
     return Verdict{Severity::info, {"masked"}};
   if (is_doc_example(t)) return Verdict{Severity::info, {"documentation-example"}};
+  if (t.extra_part) return std::nullopt; // four parts: not a token
   if (is_filler(t.public_part) || (t.has_secret && is_filler(t.secret_part)))
     return Verdict{Severity::info, {"placeholder"}};
   const TokenType& type = token_type(t.prefix);

@@ -47,6 +47,7 @@ private:
   struct TokenParts {
     std::string_view prefix, public_part, secret_part;
     bool has_secret = false;
+    bool extra_part = false; // a fourth dot-separated part followed the secret
   };
   static std::optional<TokenParts> split_token(std::string_view value);
   const TokenType& token_type(std::string_view prefix) const;

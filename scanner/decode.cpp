@@ -29,6 +29,14 @@ const char* const base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq
 
 } // namespace
 
+bool has_percent_escape(std::string_view s) {
+  for (size_t i = 0; i + 2 < s.size(); ++i)
+    if (s[i] == '%' && hex_value(static_cast<unsigned char>(s[i + 1])) >= 0 &&
+        hex_value(static_cast<unsigned char>(s[i + 2])) >= 0)
+      return true;
+  return false;
+}
+
 bool is_base64_char(unsigned char c) {
   return base64_value(c) >= 0 || c == '=';
 }

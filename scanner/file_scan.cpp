@@ -2,6 +2,8 @@
 // ("the most specific rule wins") for one file.
 #include "scanner/file_scan.hpp"
 
+#include "scanner/decode.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@ namespace {
 struct Located {
   RawMatch match;
   uint64_t line, column, end_line, end_column;
+  bool allowed = false; // the line carries the dtscan:allow marker
 };
 
 // Tracks the line number of an advancing position over a sliding window.
@@ -35,6 +38,7 @@ public:
     m_pos = to;
   }
   uint64_t line() const { return m_line; }
+  uint64_t line_start() const { return m_line_start; }
   uint64_t column(uint64_t pos) const { return pos - m_line_start + 1; }
 
 private:
@@ -43,16 +47,31 @@ private:
   uint64_t m_line_start = 0;
 };
 
-// Keeps, among findings whose spans overlap, the one of the highest-priority rule (then found as
-// written, then the longest span).
-std::vector<Finding> collapse(std::vector<std::pair<Located, Finding>>& items, const RuleSet& rules) {
+// Whether the line around [start, end) in the window holds the dtscan:allow marker.
+bool line_allows(std::string_view win, uint64_t win_start, uint64_t line_start, uint64_t end) {
+  size_t lo = line_start > win_start ? static_cast<size_t>(line_start - win_start) : 0;
+  size_t from_end = static_cast<size_t>(end - win_start);
+  const void* nl = std::memchr(win.data() + from_end, '\n', win.size() - from_end);
+  size_t hi = nl ? static_cast<size_t>(static_cast<const char*>(nl) - win.data()) : win.size();
+  return win.substr(lo, hi - lo).find(allow_marker) != std::string_view::npos;
+}
+
+// Keeps, among findings whose spans overlap, the one of the highest-priority rule (then the value as
+// decoded when the as-written value still holds %XX escapes, else the one found as written, then the
+// longest span). Winners on a dtscan:allow line are counted in `suppressed` instead of returned.
+std::vector<Finding> collapse(std::vector<std::pair<Located, Finding>>& items, const RuleSet& rules,
+                              uint64_t& suppressed) {
   std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
     return std::tie(a.first.match.start, a.first.match.end) < std::tie(b.first.match.start, b.first.match.end);
   });
   auto better = [&](const std::pair<Located, Finding>& a, const std::pair<Located, Finding>& b) {
     int pa = rules.rules[a.first.match.rule].priority, pb = rules.rules[b.first.match.rule].priority;
     if (pa != pb) return pa > pb;
-    if (a.first.match.decoded != b.first.match.decoded) return a.first.match.decoded == Decoding::none;
+    if (a.first.match.decoded != b.first.match.decoded) {
+      const RawMatch& written = a.first.match.decoded == Decoding::none ? a.first.match : b.first.match;
+      bool prefer_written = !has_percent_escape(written.value);
+      return (a.first.match.decoded == Decoding::none) == prefer_written;
+    }
     return a.first.match.end - a.first.match.start > b.first.match.end - b.first.match.start;
   };
   std::vector<Finding> out;
@@ -65,8 +84,13 @@ std::vector<Finding> collapse(std::vector<std::pair<Located, Finding>>& items, c
       cluster_end = std::max(cluster_end, items[j].first.match.end);
       if (better(items[j], items[best])) best = j;
     }
-    Finding f = std::move(items[best].second);
     const Located& loc = items[best].first;
+    if (loc.allowed) {
+      ++suppressed;
+      i = j;
+      continue;
+    }
+    Finding f = std::move(items[best].second);
     f.line = loc.line;
     f.column = loc.column;
     f.end_line = loc.end_line;
@@ -141,6 +165,7 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
       span.advance(window, win_start, end);
       loc.end_line = span.line();
       loc.end_column = span.column(end);
+      loc.allowed = line_allows(window, win_start, lines.line_start(), end);
       located.push_back(std::move(loc));
     }
     // Environment URLs anywhere in the file raise a secret's severity: in a multi-window file look in
@@ -172,7 +197,7 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
     if (m_engine.secrets == SecretDisplay::shown) f->secret = loc.match.value;
     classified.emplace_back(std::move(loc), std::move(*f));
   }
-  outcome.findings = collapse(classified, m_engine.rules);
+  outcome.findings = collapse(classified, m_engine.rules, outcome.suppressed);
   return outcome;
 }
 

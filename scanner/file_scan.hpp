@@ -35,6 +35,7 @@ struct FileOutcome {
   Status status = Status::scanned;
   std::vector<Finding> findings; // sorted by position
   uint64_t bytes = 0;
+  uint64_t suppressed = 0;         // findings on lines marked dtscan:allow
   std::string error;               // for Status::error: a one-line reason
   bool truncated_findings = false; // more than max_findings_per_file: the rest were dropped
 };

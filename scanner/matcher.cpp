@@ -38,13 +38,6 @@ CharTable char_table(std::string_view spec) {
   return t;
 }
 
-bool has_percent_escape(std::string_view s) {
-  auto hex = [](char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); };
-  for (size_t i = 0; i + 2 < s.size(); ++i)
-    if (s[i] == '%' && hex(s[i + 1]) && hex(s[i + 2])) return true;
-  return false;
-}
-
 } // namespace
 
 struct Matcher::CompiledRule {
@@ -206,14 +199,15 @@ void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatc
 void Matcher::find(std::string_view buf, std::vector<RawMatch>& out) const {
   size_t first = out.size();
   find_at_depth(buf, 0, out);
-  // Several keyword hits (or a decoded rescan) can find the same match: keep one, preferring as-written.
+  // Several keyword hits can find the same match: keep one. The same span found as written and decoded
+  // is kept twice; the file scanner's collapse decides which reading wins.
   auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
   std::sort(begin, out.end(), [](const RawMatch& a, const RawMatch& b) {
     return std::tie(a.start, a.end, a.rule, a.decoded) < std::tie(b.start, b.end, b.rule, b.decoded);
   });
   out.erase(std::unique(begin, out.end(),
                         [](const RawMatch& a, const RawMatch& b) {
-                          return a.start == b.start && a.end == b.end && a.rule == b.rule;
+                          return a.start == b.start && a.end == b.end && a.rule == b.rule && a.decoded == b.decoded;
                         }),
             out.end());
 }

@@ -63,6 +63,7 @@ Report run_scan(const ScanEngine& engine, const ScanConfig& config, const ScanCa
     }
     ++r.summary.files_scanned;
     r.summary.bytes_scanned += outcome.bytes;
+    r.summary.suppressed += outcome.suppressed;
     if (outcome.truncated_findings)
       warn(fmt::format("dtscan: warning: '{}': more than {} matches, the rest were not reported", printable(path),
                        FileScanner::max_findings_per_file));
@@ -126,6 +127,7 @@ Report run_scan(const ScanEngine& engine, const ScanConfig& config, const ScanCa
     report.summary.bytes_scanned += r.summary.bytes_scanned;
     report.summary.files_skipped += r.summary.files_skipped;
     report.summary.errors += r.summary.errors;
+    report.summary.suppressed += r.summary.suppressed;
     for (size_t i = 0; i < r.summary.by_severity.size(); ++i)
       report.summary.by_severity[i] += r.summary.by_severity[i];
     std::move(r.findings.begin(), r.findings.end(), std::back_inserter(report.findings));

@@ -91,3 +91,14 @@ TEST_CASE("a file of only 'dt0c01.' repeated has no finding and does not stall")
     data += "dt0c01.";
   CHECK(scan_chunked(data, 1 << 16).findings.empty());
 }
+
+TEST_CASE("a dtscan:allow comment suppresses findings on its line only, and they are counted") {
+  FileScanner scanner(engine());
+  auto out = scanner.scan_bytes(fake("a = '@@dt0c01@@'  # dtscan:allow\nb = '@@dt0c01@@'\n"), "x.py");
+  REQUIRE(out.findings.size() == 1);
+  CHECK(out.findings[0].line == 2);
+  CHECK(out.suppressed == 1);
+  auto none = scanner.scan_bytes(fake("# dtscan:allow\nb = '@@dt0c01@@'\n"), "x.py");
+  CHECK(none.findings.size() == 1);
+  CHECK(none.suppressed == 0);
+}
