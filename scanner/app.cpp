@@ -11,7 +11,11 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -25,7 +29,18 @@ int exit_status(const Report& report, const std::optional<Severity>& fail_on) {
   return 0;
 }
 
+// A PATH argument that does not exist is a usage error (a typo must not pass a CI gate as "clean");
+// one that exists but cannot be read is a warning during the scan, as for any other file.
+void check_paths_exist(const std::vector<std::string>& paths) {
+  for (const auto& p : paths) {
+    struct stat st {};
+    if (p != "-" && ::lstat(p.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+      throw FatalError(fmt::format("cannot scan '{}': {}", p, std::strerror(errno)));
+  }
+}
+
 int run_scan_command(const Options& o) {
+  check_paths_exist(o.paths);
   RuleSet rules = load_rules(o.rule_files);
   ScanEngine engine(rules, o.no_decode ? DecodeMode::off : DecodeMode::on,
                     o.show_secrets ? SecretDisplay::shown : SecretDisplay::redacted);

@@ -17,6 +17,7 @@ namespace {
 struct Located {
   RawMatch match;
   uint64_t line, column, end_line, end_column;
+  uint64_t char_column = 0, char_end_column = 0;
   bool allowed = false; // the line carries the dtscan:allow marker
 };
 
@@ -46,6 +47,16 @@ private:
   uint64_t m_line = 1;
   uint64_t m_line_start = 0;
 };
+
+// Code points in win[from, to) (absolute offsets, clamped to the window): UTF-8 lead and ASCII bytes.
+uint64_t code_points(std::string_view win, uint64_t win_start, uint64_t from, uint64_t to) {
+  size_t lo = from > win_start ? static_cast<size_t>(from - win_start) : 0;
+  size_t hi = static_cast<size_t>(to - win_start);
+  uint64_t n = 0;
+  for (size_t i = lo; i < hi; ++i)
+    n += (static_cast<unsigned char>(win[i]) & 0xC0) != 0x80;
+  return n;
+}
 
 // Whether the line around [start, end) in the window holds the dtscan:allow marker.
 bool line_allows(std::string_view win, uint64_t win_start, uint64_t line_start, uint64_t end) {
@@ -95,6 +106,8 @@ std::vector<Finding> collapse(std::vector<std::pair<Located, Finding>>& items, c
     f.column = loc.column;
     f.end_line = loc.end_line;
     f.end_column = loc.end_column;
+    f.char_column = loc.char_column;
+    f.char_end_column = loc.char_end_column;
     out.push_back(std::move(f));
     i = j;
   }
@@ -165,6 +178,8 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
       span.advance(window, win_start, end);
       loc.end_line = span.line();
       loc.end_column = span.column(end);
+      loc.char_column = 1 + code_points(window, win_start, lines.line_start(), start);
+      loc.char_end_column = 1 + code_points(window, win_start, span.line_start(), end);
       loc.allowed = line_allows(window, win_start, lines.line_start(), end);
       located.push_back(std::move(loc));
     }

@@ -30,6 +30,7 @@ struct Finding {
   std::vector<std::string> reasons;
   std::string path; // bytes, '/' separators, relative to the scanned root; may be invalid UTF-8
   uint64_t line = 0, column = 0, end_line = 0, end_column = 0; // 1-based; columns count bytes; end exclusive
+  uint64_t char_column = 0, char_end_column = 0;               // the same columns in Unicode code points (for SARIF)
   std::string token_id;                                        // safe to display; empty when the value has none
   std::string redacted;
   std::string fingerprint; // SHA-256 hex of the secret value

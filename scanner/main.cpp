@@ -1,6 +1,7 @@
 // dtscan's entry point: argv -> run() -> exit code. A FatalError is a one-line message and exit 2.
 #include "scanner/app.hpp"
 #include "scanner/error.hpp"
+#include "scanner/printable.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -11,10 +12,10 @@ int main(int argc, char** argv) {
   try {
     return dtscan::run(dtscan::parse_command_line(std::vector<std::string>(argv + 1, argv + argc)));
   } catch (const dtscan::FatalError& e) {
-    std::cerr << "dtscan: error: " << e.what() << '\n';
+    std::cerr << "dtscan: error: " << dtscan::printable(e.what()) << '\n'; // one line, whatever it quotes
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "dtscan: error: " << e.what() << '\n';
+    std::cerr << "dtscan: error: " << dtscan::printable(e.what()) << '\n';
     return 2;
   }
 }

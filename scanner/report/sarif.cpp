@@ -121,9 +121,9 @@ std::string message_text(const Finding& f, const Rule& r) {
 ordered_json result_object(const Finding& f, const Rule& r, size_t rule_index, const ReportContext& ctx) {
   ordered_json region;
   region["startLine"] = f.line;
-  region["startColumn"] = f.column;
+  region["startColumn"] = f.char_column ? f.char_column : f.column;
   region["endLine"] = f.end_line;
-  region["endColumn"] = f.end_column;
+  region["endColumn"] = f.char_end_column ? f.char_end_column : f.end_column;
 
   ordered_json location;
   location["physicalLocation"] = {
@@ -187,8 +187,8 @@ void write_sarif(std::ostream& out, const Report& report, const ReportContext& c
   ordered_json run;
   run["tool"] = {{"driver", std::move(driver)}};
   run["results"] = std::move(results);
-  // SARIF has no byte column kind. dtscan columns count bytes, which equal code points (and UTF-16 units)
-  // on the ASCII text around tokens; we say code points, the unit that never splits a character.
+  // SARIF has no byte column kind: regions use Finding::char_column (code points, computed by the file
+  // scanner), while the JSON report keeps byte columns.
   run["columnKind"] = "unicodeCodePoints";
 
   ordered_json log;
