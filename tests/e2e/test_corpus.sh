@@ -3,14 +3,8 @@
 # its reviewed expected.json, so any change in findings, severities, reasons or spans shows up as a diff.
 set -euo pipefail
 
-SOURCE_DIR="${SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-DTSCAN="${DTSCAN:-$SOURCE_DIR/build/dtscan}"
-DTSCAN_FAKE="${DTSCAN_FAKE:-$SOURCE_DIR/build/dtscan-fake}"
-CORPUS="$SOURCE_DIR/corpus"
-# The scans run inside the materialised tree: make relative tool paths absolute.
-case "$DTSCAN" in /*) ;; *) DTSCAN="$PWD/$DTSCAN" ;; esac
-case "$DTSCAN_FAKE" in /*) ;; *) DTSCAN_FAKE="$PWD/$DTSCAN_FAKE" ;; esac
-export LC_ALL=C NO_COLOR=1
+# shellcheck source=tests/e2e/corpus_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/corpus_lib.sh"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -20,9 +14,7 @@ cases=()
 if [ "$#" -gt 0 ]; then
   for arg in "$@"; do cases+=("$(basename -- "$arg")"); done
 else
-  for dir in "$CORPUS"/*/; do
-    [ -d "$dir/input" ] && cases+=("$(basename "$dir")")
-  done
+  mapfile -t cases < <(all_cases)
 fi
 if [ "${#cases[@]}" -eq 0 ]; then
   echo "test_corpus: no cases under $CORPUS" >&2
@@ -39,13 +31,13 @@ for name in "${cases[@]}"; do
     failed=$((failed + 1))
     continue
   fi
-  if ! "$DTSCAN_FAKE" --seed corpus --tree "$case_dir/input" "$tmp/$name" 2> "$tmp/$name.err"; then
+  if ! materialise "$name" "$tmp/$name" 2> "$tmp/$name.err"; then
     echo "FAIL $name (dtscan-fake: $(head -n 1 "$tmp/$name.err"))"
     failed=$((failed + 1))
     continue
   fi
   status=0
-  (cd "$tmp/$name" && "$DTSCAN" scan --format json --fail-on never .) > "$out" 2> "$tmp/$name.err" || status=$?
+  scan_json "$tmp/$name" > "$out" 2> "$tmp/$name.err" || status=$?
   if [ "$status" -ne 0 ]; then
     echo "FAIL $name (dtscan exited with $status: $(head -n 1 "$tmp/$name.err"))"
     failed=$((failed + 1))

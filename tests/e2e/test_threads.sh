@@ -3,22 +3,14 @@
 # in json, sarif and text for every corpus case and for the whole corpus scanned at once.
 set -euo pipefail
 
-SOURCE_DIR="${SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-DTSCAN="${DTSCAN:-$SOURCE_DIR/build/dtscan}"
-DTSCAN_FAKE="${DTSCAN_FAKE:-$SOURCE_DIR/build/dtscan-fake}"
-CORPUS="$SOURCE_DIR/corpus"
-# The scans run inside the materialised tree: make relative tool paths absolute.
-case "$DTSCAN" in /*) ;; *) DTSCAN="$PWD/$DTSCAN" ;; esac
-case "$DTSCAN_FAKE" in /*) ;; *) DTSCAN_FAKE="$PWD/$DTSCAN_FAKE" ;; esac
-export LC_ALL=C NO_COLOR=1
+# shellcheck source=tests/e2e/corpus_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/corpus_lib.sh"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 cases=()
-for dir in "$CORPUS"/*/; do
-  [ -d "$dir/input" ] && cases+=("$(basename "$dir")")
-done
+mapfile -t cases < <(all_cases)
 if [ "${#cases[@]}" -eq 0 ]; then
   echo "test_threads: no cases under $CORPUS" >&2
   exit 1
@@ -26,7 +18,7 @@ fi
 
 # Every case goes under one root, so that the last check scans them all in one run.
 for name in "${cases[@]}"; do
-  "$DTSCAN_FAKE" --seed corpus --tree "$CORPUS/$name/input" "$tmp/all/$name"
+  materialise "$name" "$tmp/all/$name"
 done
 
 # compare LABEL DIR: prints ok/FAIL for the -j1 vs -j2 outputs of DIR in every format.

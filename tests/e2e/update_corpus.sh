@@ -3,14 +3,8 @@
 # the truth: review `git diff corpus/CASE/expected.json` against SPEC §1-§2 before committing it.
 set -euo pipefail
 
-SOURCE_DIR="${SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-DTSCAN="${DTSCAN:-$SOURCE_DIR/build/dtscan}"
-DTSCAN_FAKE="${DTSCAN_FAKE:-$SOURCE_DIR/build/dtscan-fake}"
-CORPUS="$SOURCE_DIR/corpus"
-# The scans run inside the materialised tree: make relative tool paths absolute.
-case "$DTSCAN" in /*) ;; *) DTSCAN="$PWD/$DTSCAN" ;; esac
-case "$DTSCAN_FAKE" in /*) ;; *) DTSCAN_FAKE="$PWD/$DTSCAN_FAKE" ;; esac
-export LC_ALL=C NO_COLOR=1
+# shellcheck source=tests/e2e/corpus_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/corpus_lib.sh"
 
 usage() {
   echo "usage: $0 CASE... | $0 --all" >&2
@@ -23,9 +17,7 @@ usage() {
 [ "$#" -ge 1 ] || usage
 cases=()
 if [ "$1" = "--all" ]; then
-  for dir in "$CORPUS"/*/; do
-    [ -d "$dir/input" ] && cases+=("$(basename "$dir")")
-  done
+  mapfile -t cases < <(all_cases)
 else
   for arg in "$@"; do
     name="$(basename -- "$arg")"
@@ -38,9 +30,9 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 for name in "${cases[@]}"; do
-  "$DTSCAN_FAKE" --seed corpus --tree "$CORPUS/$name/input" "$tmp/$name"
+  materialise "$name" "$tmp/$name"
   status=0
-  (cd "$tmp/$name" && "$DTSCAN" scan --format json --fail-on never .) > "$tmp/$name.json" || status=$?
+  scan_json "$tmp/$name" > "$tmp/$name.json" || status=$?
   if [ "$status" -ne 0 ]; then
     echo "update_corpus: dtscan exited with $status on $name; expected.json left unchanged" >&2
     exit 1

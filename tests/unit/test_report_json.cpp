@@ -1,5 +1,6 @@
 // Unit tests of the json and jsonl writers: exact key order, nulls, the secret only under
 // --show-secrets, and valid JSON whatever bytes a path holds.
+#include "report_samples.hpp"
 #include "scanner/report/writers.hpp"
 
 #include <doctest/doctest.h>
@@ -8,29 +9,10 @@
 #include <sstream>
 
 using namespace dtscan;
+using namespace dtscan::test;
 using nlohmann::ordered_json;
 
 namespace {
-
-const std::string k_fake_secret = "FAKESECRETFAKESECRETFAKESECRETFAKESECRETFAKESECRETFAKESECRETABCD";
-
-Finding fake_finding(std::string path, Severity sev) {
-  Finding f;
-  f.rule_id = "dynatrace-token";
-  f.token_type = "dt0c01";
-  f.severity = sev;
-  f.reasons = {"well-formed", "environment-url-in-file"};
-  f.path = std::move(path);
-  f.line = 12;
-  f.column = 27;
-  f.end_line = 12;
-  f.end_column = 117;
-  f.token_id = "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA";
-  f.redacted = "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA.****";
-  f.fingerprint = std::string(64, 'f');
-  f.secret = k_fake_secret;
-  return f;
-}
 
 Report fake_report() {
   Report r;

@@ -1,5 +1,6 @@
 // Unit tests of the text writer: the exact line shape, colours only when asked, one line per finding
 // whatever the path holds, and the secret only under --show-secrets.
+#include "report_samples.hpp"
 #include "scanner/report/writers.hpp"
 
 #include <doctest/doctest.h>
@@ -7,28 +8,9 @@
 #include <sstream>
 
 using namespace dtscan;
+using namespace dtscan::test;
 
 namespace {
-
-const std::string k_fake_secret = "FAKESECRETFAKESECRETFAKESECRETFAKESECRETFAKESECRETFAKESECRETABCD";
-
-Finding fake_finding(std::string path, Severity sev) {
-  Finding f;
-  f.rule_id = "dynatrace-token";
-  f.token_type = "dt0c01";
-  f.severity = sev;
-  f.reasons = {"well-formed", "environment-url-in-file"};
-  f.path = std::move(path);
-  f.line = 12;
-  f.column = 27;
-  f.end_line = 12;
-  f.end_column = 117;
-  f.token_id = "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA";
-  f.redacted = "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA.****";
-  f.fingerprint = std::string(64, 'f');
-  f.secret = k_fake_secret;
-  return f;
-}
 
 std::vector<std::string> text_lines(const Report& r, bool color = false, bool show_secrets = false) {
   ReportContext ctx;
