@@ -18,8 +18,8 @@ struct WalkOptions {
 };
 
 struct FileEntry {
-  std::string open_path;   // what to pass to open(2)
-  std::string report_path; // relative to the scanned root, '/' separators (SPEC §5)
+  std::string open_path;     // what to pass to open(2)
+  std::string report_path;   // relative to the scanned root, '/' separators (SPEC §5)
   bool explicit_arg = false; // named on the command line: scanned even if binary
 };
 
