@@ -66,8 +66,8 @@ std::optional<DecodedText> decode_base64(std::string_view src, size_t start, siz
 }
 
 std::optional<DecodedText> decode_percent(std::string_view src, size_t start, size_t end) {
+  if (!has_percent_escape(src.substr(start, end - start))) return std::nullopt;
   DecodedText out;
-  bool any = false;
   for (size_t i = start; i < end;) {
     out.source_start.push_back(static_cast<uint32_t>(i));
     out.source_end.push_back(static_cast<uint32_t>(i));
@@ -76,13 +76,11 @@ std::optional<DecodedText> decode_percent(std::string_view src, size_t start, si
       out.bytes.push_back(static_cast<char>(hex_value(static_cast<unsigned char>(src[i + 1])) * 16 +
                                             hex_value(static_cast<unsigned char>(src[i + 2]))));
       i += 3;
-      any = true;
     } else {
       out.bytes.push_back(src[i]);
       i += 1;
     }
   }
-  if (!any) return std::nullopt;
   out.source_end.push_back(static_cast<uint32_t>(end));
   return out;
 }

@@ -27,9 +27,6 @@ std::optional<DecodedText> decode_percent(std::string_view src, size_t start, si
 bool is_base64_char(unsigned char c);
 bool has_percent_escape(std::string_view s); // holds at least one %XX
 
-// Inline suppression marker: a finding on a line that holds it is not reported (SPEC §6).
-inline constexpr std::string_view allow_marker = "dtscan:allow";
-
 // The run of base64 characters around `pos`, at most `max_extent` bytes on each side.
 std::pair<size_t, size_t> base64_run(std::string_view buf, size_t pos, size_t max_extent);
 

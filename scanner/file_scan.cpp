@@ -58,6 +58,9 @@ uint64_t code_points(std::string_view win, uint64_t win_start, uint64_t from, ui
   return n;
 }
 
+// Inline suppression marker: a finding on a line that holds it is not reported (SPEC §6).
+constexpr std::string_view allow_marker = "dtscan:allow";
+
 // Whether the line around [start, end) in the window holds the dtscan:allow marker.
 bool line_allows(std::string_view win, uint64_t win_start, uint64_t line_start, uint64_t end) {
   size_t lo = line_start > win_start ? static_cast<size_t>(line_start - win_start) : 0;

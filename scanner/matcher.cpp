@@ -188,7 +188,6 @@ void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatc
       if (hit.pos < url_done) continue;
       auto [run_lo, run_hi] = url_run(buf, hit.pos, max_url_extent);
       url_done = std::max(run_hi, hit.pos + 1);
-      if (!has_percent_escape(buf.substr(run_lo, run_hi - run_lo))) continue;
       if (auto text = decode_percent(buf, run_lo, run_hi)) rescan(*text, Decoding::percent);
     }
   }
