@@ -2,12 +2,18 @@
 // stderr, terminals and exit codes.
 #include "scanner/app.hpp"
 
+#include "scanner/baseline.hpp"
+#include "scanner/config.hpp"
 #include "scanner/error.hpp"
 #include "scanner/file_scan.hpp"
+#include "scanner/git_scan.hpp"
 #include "scanner/output.hpp"
 #include "scanner/report/writers.hpp"
 #include "scanner/rules_check.hpp"
 #include "scanner/scan.hpp"
+#include "scanner/sources/git_history.hpp"
+#include "scanner/sources/git_repo.hpp"
+#include "scanner/sources/git_staged.hpp"
 
 #include <fmt/format.h>
 
@@ -16,6 +22,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -39,17 +46,35 @@ void check_paths_exist(const std::vector<std::string>& paths) {
   }
 }
 
-int run_scan_command(const Options& o) {
-  check_paths_exist(o.paths);
+// Folds `.dtscan.json` at the scanned root (if any) into the options; command-line options win.
+Options with_project_config(Options o, const std::string& root) {
+  if (root.empty()) return o;
+  std::optional<ProjectConfig> config = load_project_config(root);
+  if (!config) return o;
+  o.excludes.insert(o.excludes.end(), config->exclude.begin(), config->exclude.end());
+  if (config->fail_on && !o.fail_on_given) o.fail_on = *config->fail_on;
+  if (config->baseline && o.baseline.empty()) o.baseline = *config->baseline;
+  return o;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+unsigned thread_count(const Options& o) {
+  return o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// What every command shares around its source: rules, engine, baseline, the report writers, the optional
+// baseline file and the exit status. `scan` fills the collector (which has `slots` slots).
+int run_with_report(const Options& o, size_t slots,
+                    const std::function<void(const ScanEngine&, ResultCollector&)>& scan) {
   RuleSet rules = load_rules(o.rule_files);
+  std::optional<Baseline> baseline;
+  if (!o.baseline.empty()) baseline = Baseline::load(o.baseline);
   ScanEngine engine(rules, o.no_decode ? DecodeMode::off : DecodeMode::on,
                     o.show_secrets ? SecretDisplay::shown : SecretDisplay::redacted);
-  ScanConfig config;
-  config.paths = o.paths;
-  config.walk.excludes = o.excludes;
-  config.walk.respect_gitignore = o.respect_gitignore;
-  config.walk.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  config.max_file_size = o.max_file_size;
 
   ReportOutput output(o.output);
   ReportContext ctx;
@@ -62,7 +87,14 @@ int run_scan_command(const Options& o) {
   if (o.format == Format::jsonl) callbacks.on_finding = [&](const Finding& f) { jsonl.finding(f); };
   if (!o.quiet) callbacks.warn = [](const std::string& msg) { std::cerr << msg << '\n'; };
 
-  Report report = run_scan(engine, config, callbacks);
+  ResultCollector collector(slots, callbacks, baseline ? &*baseline : nullptr);
+  scan(engine, collector);
+  std::vector<Finding> baselined;
+  Report report = collector.finish(&baselined);
+  if (!o.write_baseline.empty()) {
+    baselined.insert(baselined.end(), report.findings.begin(), report.findings.end());
+    Baseline::from_findings(baselined).write(o.write_baseline);
+  }
   switch (o.format) {
   case Format::text: write_text(output.stream(), report, ctx); break;
   case Format::json: write_json(output.stream(), report, ctx); break;
@@ -70,7 +102,64 @@ int run_scan_command(const Options& o) {
   case Format::sarif: write_sarif(output.stream(), report, ctx); break;
   }
   output.commit();
-  return exit_status(report, o.fail_on);
+  // Writing a baseline accepts the current findings: the run that records them does not fail.
+  return o.write_baseline.empty() ? exit_status(report, o.fail_on) : 0;
+}
+
+int run_scan_command(const Options& cli) {
+  check_paths_exist(cli.paths);
+  const bool one_dir = cli.paths.size() == 1 && is_directory(cli.paths[0]);
+  const Options o = with_project_config(cli, one_dir ? cli.paths[0] : std::string());
+  ScanConfig config;
+  config.paths = o.paths;
+  config.walk.excludes = o.excludes;
+  config.walk.respect_gitignore = o.respect_gitignore;
+  config.walk.threads = thread_count(o);
+  config.max_file_size = o.max_file_size;
+  return run_with_report(o, config.walk.threads + 1, [&](const ScanEngine& engine, ResultCollector& collector) {
+    run_scan(engine, config, collector);
+  });
+}
+
+void notice(const Options& o, const std::string& message) {
+  if (!o.quiet) std::cerr << "dtscan: " << message << '\n';
+}
+
+int run_git_command(const Options& cli) {
+  GitLibrary library;
+  GitRepository repo = open_repository(cli.command == Command::staged ? cli.repo : cli.paths[0]);
+  const Options o = with_project_config(cli, work_tree_root(repo.get()));
+  const ExcludeSet excludes(o.excludes);
+  BlobScanConfig config;
+  config.threads = thread_count(o);
+  config.max_blob_size = o.max_file_size;
+
+  if (o.command == Command::staged) {
+    StagedBlobs staged = staged_blobs(repo.get(), excludes);
+    if (staged.jobs.empty()) notice(o, "nothing staged to scan");
+    // A pre-commit hook usually stages a few files: threads would cost more than they save.
+    config.threads = static_cast<unsigned>(std::min<size_t>(config.threads, staged.jobs.size() / 8 + 1));
+    return run_with_report(o, config.threads + 1, [&](const ScanEngine& engine, ResultCollector& collector) {
+      collector.skipped(config.threads, staged.excluded + staged.not_files);
+      scan_blobs(
+          engine, repo.get(), config,
+          [&](const BlobSink& sink) {
+            for (auto& job : staged.jobs)
+              sink(std::move(job));
+          },
+          collector);
+    });
+  }
+  return run_with_report(o, config.threads + 1, [&](const ScanEngine& engine, ResultCollector& collector) {
+    HistoryStats stats;
+    scan_blobs(
+        engine, repo.get(), config,
+        [&](const BlobSink& sink) { stats = history_blobs(repo.get(), o.range, excludes, sink); }, collector);
+    collector.skipped(config.threads, stats.excluded);
+    if (stats.commits == 0)
+      notice(o, o.range.empty() ? "nothing to scan: the repository has no commits"
+                                : fmt::format("nothing to scan: no commits in {}", o.range));
+  });
 }
 
 int run_rules_command(const Options& o) {
@@ -90,6 +179,8 @@ int run(const Options& o) {
   case Command::version: std::cout << "dtscan " << DTSCAN_VERSION << '\n'; return 0;
   case Command::rules: return run_rules_command(o);
   case Command::scan: return run_scan_command(o);
+  case Command::staged:
+  case Command::git: return run_git_command(o);
   }
   return 2;
 }

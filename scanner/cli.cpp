@@ -1,6 +1,6 @@
 // Parses `dtscan COMMAND [OPTIONS] [PATH...]`. Options may come before or after paths, as `--opt value`
-// or `--opt=value`; `--` ends options. Options of later issues (baselines, verification, git commands)
-// are refused with a clear message instead of being silently ignored.
+// or `--opt=value`; `--` ends options. Options of later issues (verification, audit) are refused with a
+// clear message instead of being silently ignored.
 #include "scanner/cli.hpp"
 
 #include "scanner/error.hpp"
@@ -43,6 +43,10 @@ Finds leaked Dynatrace credentials and says how dangerous each leak is.
 
 commands:
   scan [PATH...]        scan files and directories (default "."); "-" reads standard input
+  staged [--repo DIR]   scan what the next commit would contain (the index), for pre-commit hooks
+  git [REPO] [--range A..B]
+                        scan every blob in the history of REPO (default "."), or only the blobs
+                        that the commits in A..B add or change (pull-request gate)
   rules [--check]       list the built-in rules; --check runs every rule's examples
   version               print the version
 
@@ -56,11 +60,16 @@ options:
   --max-file-size BYTES skip files larger than BYTES
   --respect-gitignore   skip files that .gitignore files ignore (off by default)
   --rules FILE          load extra rules from FILE (repeatable)
+  --baseline FILE       do not report findings recorded in FILE (by fingerprint, rule and path)
+  --write-baseline FILE record the current findings in FILE; the exit status is then 0
   --no-decode           do not decode base64 / percent-encoded text
   --show-secrets        print secret values in reports (off by default)
   --quiet               no warnings on standard error
   --no-color            no colours in text output (also: NO_COLOR set)
   -h, --help            this help
+
+A .dtscan.json at the scanned root (the repository root for staged and git) may set "exclude",
+"fail_on" and "baseline"; command-line options win.
 
 exit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage or fatal error
 )";
@@ -79,7 +88,11 @@ Options parse_command_line(const std::vector<std::string>& args) {
   } else if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     o.command = Command::help;
     return o;
-  } else if (cmd == "staged" || cmd == "git" || cmd == "audit") {
+  } else if (cmd == "staged") {
+    o.command = Command::staged;
+  } else if (cmd == "git") {
+    o.command = Command::git;
+  } else if (cmd == "audit") {
     throw FatalError(fmt::format("'dtscan {}' is not implemented in this version yet", cmd));
   } else {
     throw FatalError(fmt::format("unknown command '{}'; try 'dtscan --help'", cmd));
@@ -89,7 +102,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {
     std::string arg = args[i];
     if (options_done || arg == "-" || arg.empty() || arg[0] != '-') {
-      if (o.command != Command::scan) throw FatalError(fmt::format("unexpected argument '{}'", arg));
+      bool takes_path = o.command == Command::scan || (o.command == Command::git && o.paths.empty() && arg != "-");
+      if (!takes_path) throw FatalError(fmt::format("unexpected argument '{}'", arg));
       o.paths.push_back(arg);
       continue;
     }
@@ -129,6 +143,7 @@ Options parse_command_line(const std::vector<std::string>& args) {
       if (o.output.empty()) throw FatalError("--output needs a file name");
     } else if (name == "--fail-on") {
       o.fail_on = parse_fail_on(value());
+      o.fail_on_given = true;
     } else if (name == "-j" || name == "--threads") {
       std::string v = value();
       uint64_t n = parse_number(name, v);
@@ -152,14 +167,25 @@ Options parse_command_line(const std::vector<std::string>& args) {
       o.respect_gitignore = flag();
     } else if (name == "--check" && o.command == Command::rules) {
       o.rules_check = flag();
-    } else if (name == "--baseline" || name == "--write-baseline" || name == "--verify" ||
-               name == "--verify-allow-host" || name == "--env-url") {
+    } else if (name == "--repo" && o.command == Command::staged) {
+      o.repo = value();
+      if (o.repo.empty()) throw FatalError("--repo needs a directory");
+    } else if (name == "--range" && o.command == Command::git) {
+      o.range = value();
+      if (o.range.empty()) throw FatalError("--range needs A..B");
+    } else if (name == "--baseline") {
+      o.baseline = value();
+      if (o.baseline.empty()) throw FatalError("--baseline needs a file name");
+    } else if (name == "--write-baseline") {
+      o.write_baseline = value();
+      if (o.write_baseline.empty()) throw FatalError("--write-baseline needs a file name");
+    } else if (name == "--verify" || name == "--verify-allow-host" || name == "--env-url") {
       throw FatalError(fmt::format("{} is not implemented in this version yet", name));
     } else {
       throw FatalError(fmt::format("unknown option '{}'; try 'dtscan --help'", name));
     }
   }
-  if (o.command == Command::scan && o.paths.empty()) o.paths.push_back(".");
+  if ((o.command == Command::scan || o.command == Command::git) && o.paths.empty()) o.paths.push_back(".");
   return o;
 }
 

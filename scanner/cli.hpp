@@ -11,19 +11,24 @@
 
 namespace dtscan {
 
-enum class Command { scan, rules, version, help };
+enum class Command { scan, staged, git, rules, version, help };
 enum class Format { text, json, jsonl, sarif };
 
 struct Options {
   Command command = Command::help;
-  std::vector<std::string> paths; // scan: PATH... (default ".")
+  std::vector<std::string> paths; // scan: PATH... (default "."); git: REPO (default ".")
+  std::string repo = ".";         // staged: --repo DIR
+  std::string range;              // git: --range A..B; empty for the whole history
   Format format = Format::text;
   std::string output;                               // -o/--output; empty: standard output
   std::optional<Severity> fail_on = Severity::high; // nullopt: never
+  bool fail_on_given = false;                       // --fail-on was on the command line (beats .dtscan.json)
   unsigned threads = 0;                             // 0: all cores
   std::vector<std::string> excludes;
   std::optional<uint64_t> max_file_size;
   std::vector<std::string> rule_files;
+  std::string baseline;       // --baseline FILE
+  std::string write_baseline; // --write-baseline FILE
   bool show_secrets = false;
   bool no_decode = false;
   bool quiet = false;

@@ -223,7 +223,7 @@ FileOutcome FileScanner::scan_fd(int fd, std::string_view report_path, BinaryPol
   return scan([fd](char* dst, size_t n) { return static_cast<long>(::read(fd, dst, n)); }, report_path, binary);
 }
 
-FileOutcome FileScanner::scan_bytes(std::string_view data, std::string_view report_path) {
+FileOutcome FileScanner::scan_bytes(std::string_view data, std::string_view report_path, BinaryPolicy binary) {
   size_t pos = 0;
   return scan(
       [&](char* dst, size_t n) {
@@ -232,7 +232,7 @@ FileOutcome FileScanner::scan_bytes(std::string_view data, std::string_view repo
         pos += k;
         return static_cast<long>(k);
       },
-      report_path, BinaryPolicy::scan);
+      report_path, binary);
 }
 
 } // namespace dtscan

@@ -50,7 +50,7 @@ public:
 
   FileOutcome scan(const ReadFn& read, std::string_view report_path, BinaryPolicy binary);
   FileOutcome scan_fd(int fd, std::string_view report_path, BinaryPolicy binary);
-  FileOutcome scan_bytes(std::string_view data, std::string_view report_path);
+  FileOutcome scan_bytes(std::string_view data, std::string_view report_path, BinaryPolicy binary = BinaryPolicy::scan);
 
   static constexpr size_t default_chunk_size = size_t{1} << 20;
   static constexpr size_t overlap = 4096; // > Matcher::max_lookbehind + max_lookahead

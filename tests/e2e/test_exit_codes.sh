@@ -81,7 +81,7 @@ expect_usage_error "--max-file-size not a number" scan --max-file-size 10k "$T/c
 expect_usage_error "-o without a value" scan "$T/clean" -o
 expect_usage_error "--rules without a value" scan "$T/clean" --rules
 expect_usage_error "flag given a value" scan --show-secrets=yes "$T/clean"
-expect_usage_error "dtscan staged is not implemented yet" staged
+expect_usage_error "dtscan audit is not implemented yet" audit .
 expect_usage_error "missing --rules file" scan --rules "$T/no-such-rules.json" "$T/clean"
 
 printf '{"schema": "dtscan/rules/v1", "rules": [' >"$T/invalid-json.json"

@@ -50,9 +50,38 @@ TEST_CASE("usage errors") {
                                                                              {"scan", "--show-secrets=yes"},
                                                                              {"rules", "extra"},
                                                                              {"scan", "--max-file-size", "-1"},
-                                                                             {"staged"},
-                                                                             {"scan", "--baseline", "b.json"}}) {
+                                                                             {"audit", "."},
+                                                                             {"staged", "extra"},
+                                                                             {"staged", "--range", "a..b"},
+                                                                             {"scan", "--repo", "."},
+                                                                             {"git", "a", "b"},
+                                                                             {"git", "--range"},
+                                                                             {"git", "--range="},
+                                                                             {"scan", "--baseline="},
+                                                                             {"scan", "--write-baseline"},
+                                                                             {"scan", "--verify"}}) {
     CAPTURE(args.size());
     CHECK_THROWS_AS(parse_command_line(args), FatalError);
   }
+}
+
+TEST_CASE("git commands: staged, git, baselines") {
+  Options s = parse_command_line({"staged", "--repo", "sub/dir", "--format", "json"});
+  CHECK(s.command == Command::staged);
+  CHECK(s.repo == "sub/dir");
+  CHECK(s.paths.empty());
+  CHECK(parse_command_line({"staged"}).repo == ".");
+
+  Options g = parse_command_line({"git", "--range=origin/main..HEAD", "repo.git", "-j1"});
+  CHECK(g.command == Command::git);
+  CHECK(g.range == "origin/main..HEAD");
+  CHECK(g.paths == std::vector<std::string>{"repo.git"});
+  CHECK(parse_command_line({"git"}).paths == std::vector<std::string>{"."});
+  CHECK(parse_command_line({"git"}).range.empty());
+
+  Options b = parse_command_line({"scan", "--baseline", "old.json", "--write-baseline=new.json"});
+  CHECK(b.baseline == "old.json");
+  CHECK(b.write_baseline == "new.json");
+  CHECK_FALSE(b.fail_on_given);
+  CHECK(parse_command_line({"git", "--fail-on", "low"}).fail_on_given);
 }

@@ -1,0 +1,98 @@
+// Blob reading and scanning for the git commands; see git_scan.hpp.
+#include "scanner/git_scan.hpp"
+
+#include "scanner/printable.hpp"
+#include "scanner/sources/git_repo.hpp"
+#include "scanner/work_queue.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace dtscan {
+namespace {
+
+// Reads and scans one blob; oversized blobs are skipped before their content is read.
+class BlobScanner {
+public:
+  BlobScanner(const ScanEngine& engine, git_repository* repo, uint64_t max_size, ResultCollector& collector,
+              size_t slot)
+      : m_scanner(engine), m_repo(repo), m_max_size(max_size), m_collector(collector), m_slot(slot) {
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repo) == 0) m_odb.reset(odb);
+  }
+
+  void scan(const BlobJob& job) {
+    const std::string where = job.commit
+                                  ? fmt::format("{} in commit {}", printable(job.path), job.commit->substr(0, 12))
+                                  : printable(job.path);
+    size_t size = 0;
+    git_object_t type;
+    if (m_odb && git_odb_read_header(&size, &type, m_odb.get(), &job.oid) == 0 && size > m_max_size) {
+      m_collector.skipped(m_slot);
+      m_collector.warn(fmt::format("dtscan: warning: skipped '{}': {} bytes is over the limit of {} bytes "
+                                   "(--max-file-size)",
+                                   where, size, m_max_size));
+      return;
+    }
+    git_blob* raw = nullptr;
+    if (git_blob_lookup(&raw, m_repo, &job.oid) != 0) {
+      m_collector.error(m_slot, fmt::format("dtscan: warning: cannot read '{}' (blob {}): {}", where, oid_hex(job.oid),
+                                            git_error_text()));
+      return;
+    }
+    GitBlob blob(raw);
+    std::string_view content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                             static_cast<size_t>(git_blob_rawsize(blob.get())));
+    m_collector.record(m_slot, m_scanner.scan_bytes(content, job.path, BinaryPolicy::skip), job.path, job.commit);
+  }
+
+private:
+  FileScanner m_scanner;
+  git_repository* m_repo;
+  GitOdb m_odb;
+  uint64_t m_max_size;
+  ResultCollector& m_collector;
+  size_t m_slot;
+};
+
+} // namespace
+
+void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanConfig& config,
+                const std::function<void(const BlobSink&)>& produce, ResultCollector& collector) {
+  const uint64_t max_size = config.max_blob_size.value_or(BlobScanConfig::default_max_blob_size);
+  const unsigned threads = std::max(1u, config.threads);
+  if (threads == 1) {
+    BlobScanner inline_scanner(engine, repo, max_size, collector, 0);
+    produce([&](BlobJob&& job) { inline_scanner.scan(job); });
+    return;
+  }
+
+  // Each worker opens the repository itself: libgit2 objects are not shared between threads.
+  std::vector<GitRepository> repos;
+  for (unsigned i = 0; i < threads; ++i)
+    repos.push_back(reopen_repository(repo));
+  WorkQueue<BlobJob> queue(4 * threads);
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.emplace_back([&, i] {
+      BlobScanner scanner(engine, repos[i].get(), max_size, collector, i);
+      while (auto job = queue.pop())
+        scanner.scan(*job);
+    });
+  }
+  struct Joiner {
+    WorkQueue<BlobJob>& queue;
+    std::vector<std::thread>& workers;
+    ~Joiner() {
+      queue.close();
+      for (auto& w : workers)
+        w.join();
+    }
+  } joiner{queue, workers};
+  produce([&](BlobJob&& job) { queue.push(std::move(job)); });
+}
+
+} // namespace dtscan

@@ -1,0 +1,30 @@
+// The pipeline of the git commands: a source (staged index or history walk) emits blob jobs on the
+// calling thread, workers (each with its own repository handle and FileScanner) read and scan the blobs,
+// and a ResultCollector gathers the outcomes.
+#pragma once
+
+#include "scanner/file_scan.hpp"
+#include "scanner/results.hpp"
+#include "scanner/sources/blob_job.hpp"
+
+#include <git2.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace dtscan {
+
+struct BlobScanConfig {
+  unsigned threads = 1;
+  std::optional<uint64_t> max_blob_size; // unset: default_max_blob_size
+  static constexpr uint64_t default_max_blob_size = uint64_t{100} << 20;
+};
+
+// Calls produce(sink) on this thread; every job given to sink is scanned. With one thread (or when the
+// source knows it has a single job) the blobs are scanned inline on the calling thread. The collector
+// needs threads + 1 slots.
+void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanConfig& config,
+                const std::function<void(const BlobSink&)>& produce, ResultCollector& collector);
+
+} // namespace dtscan

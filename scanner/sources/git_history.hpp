@@ -1,0 +1,26 @@
+// History source (`dtscan git`): every blob reachable from any ref, or only the blobs that the commits of
+// a range A..B add or change. Each blob is emitted once (deduplicated by object id) with the first commit,
+// oldest first, whose tree holds it and its path there: the commit that introduced it.
+#pragma once
+
+#include "scanner/sources/blob_job.hpp"
+#include "scanner/sources/glob.hpp"
+
+#include <git2.h>
+
+#include <cstdint>
+#include <string>
+
+namespace dtscan {
+
+struct HistoryStats {
+  uint64_t commits = 0;  // commits whose trees were visited
+  uint64_t excluded = 0; // blob paths skipped by --exclude / .dtscan.json
+};
+
+// range: empty for the whole history, else "A..B". Emits on the calling thread. FatalError for a bad
+// range or a corrupt repository.
+HistoryStats history_blobs(git_repository* repo, const std::string& range, const ExcludeSet& excludes,
+                           const BlobSink& emit);
+
+} // namespace dtscan

@@ -1,0 +1,71 @@
+// See git_repo.hpp.
+#include "scanner/sources/git_repo.hpp"
+
+#include "scanner/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace dtscan {
+
+GitLibrary::GitLibrary() {
+  git_libgit2_init();
+  // Blob contents are read once each: caching them would only grow memory. Trees stay cached (small).
+  git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<size_t>(0));
+  // The repository is untrusted input: do not refuse it for its owner (git's safe.directory), since
+  // dtscan only reads objects and never runs hooks or filters from it.
+  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+}
+
+GitLibrary::~GitLibrary() {
+  git_libgit2_shutdown();
+}
+
+std::string git_error_text(std::string_view fallback) {
+  const git_error* e = git_error_last();
+  std::string text = e && e->message ? e->message : std::string(fallback);
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!text.empty() && (text.back() == ' ' || text.back() == '.'))
+    text.pop_back();
+  return text;
+}
+
+GitRepository open_repository(const std::string& path) {
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) throw FatalError(fmt::format("not a git repository: {}", path));
+  if (rc != 0) throw FatalError(fmt::format("cannot open git repository {}: {}", path, git_error_text()));
+  return GitRepository(raw);
+}
+
+GitRepository reopen_repository(git_repository* repo) {
+  git_repository* raw = nullptr;
+  if (git_repository_open(&raw, git_repository_path(repo)) != 0)
+    throw FatalError(fmt::format("cannot reopen git repository {}: {}", git_repository_path(repo), git_error_text()));
+  return GitRepository(raw);
+}
+
+std::string work_tree_root(git_repository* repo) {
+  const char* wd = git_repository_workdir(repo);
+  if (wd == nullptr) return {};
+  std::string root = wd;
+  while (root.size() > 1 && root.back() == '/')
+    root.pop_back();
+  return root;
+}
+
+std::string oid_hex(const git_oid& oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return buf;
+}
+
+size_t OidHash::operator()(const git_oid& oid) const noexcept {
+  size_t h;
+  std::memcpy(&h, oid.id, sizeof h);
+  return h;
+}
+
+} // namespace dtscan
