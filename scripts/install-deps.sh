@@ -9,7 +9,8 @@ usage() { echo "usage: $0 [build|test|bench|fuzz|format]..." >&2; exit 2; }
 build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev libfmt-dev nlohmann-json3-dev doctest-dev ca-certificates)
 # nodejs + npm: the SARIF multitool (npm package; tests/tools/validate-sarif.sh runs it without ICU).
 # git: assumed present on a fresh machine; listed so that a test host without it gets it.
-test_pkgs=(nodejs npm git)
+# pre-commit: the real framework, for the end-to-end test of .pre-commit-hooks.yaml.
+test_pkgs=(nodejs npm git pre-commit)
 bench_pkgs=(ripgrep hyperfine time)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 format_pkgs=(clang-format)

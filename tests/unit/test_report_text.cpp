@@ -109,3 +109,14 @@ TEST_CASE("text: singular counts and an empty report") {
   CHECK(lines[0] == "dtscan: 0 findings (0 critical, 0 high, 0 medium, 0 low, 0 info) in 1 file, 0 bytes; "
                     "0 skipped, 1 error, 4 suppressed");
 }
+
+TEST_CASE("text: a finding from history names its commit (12 hex digits)") {
+  Report r;
+  Finding f = fake_finding("deploy/install.sh", Severity::critical);
+  f.commit = "0123456789abcdef0123456789abcdef01234567";
+  r.findings.push_back(f);
+  auto lines = text_lines(r);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].size() > 25);
+  CHECK(lines[0].substr(lines[0].size() - 23) == " in commit 0123456789ab");
+}
