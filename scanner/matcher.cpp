@@ -41,8 +41,8 @@ CharTable char_table(std::string_view spec) {
 } // namespace
 
 struct Matcher::CompiledRule {
-  std::unique_ptr<RE2> re;
-  std::unique_ptr<RE2> not_followed_by;
+  std::shared_ptr<const RE2> re;
+  std::shared_ptr<const RE2> not_followed_by;
   std::vector<int> value_groups; // capture indexes of the groups named value*
   int groups = 0;
   CharTable boundary{};
@@ -84,13 +84,16 @@ Matcher::Matcher(const RuleSet& rules, DecodeMode decode)
   opts.set_log_errors(false);
   for (const auto& rule : rules.rules) {
     auto c = std::make_unique<CompiledRule>();
-    c->re = std::make_unique<RE2>(rule.pattern, opts);
+    // Rules from the loader come compiled; rules built by hand (tests) are compiled here.
+    c->re = rule.compiled_pattern ? rule.compiled_pattern : std::make_shared<const RE2>(rule.pattern, opts);
     assert(c->re->ok()); // validated by the loader
     c->groups = c->re->NumberOfCapturingGroups();
     for (const auto& [name, idx] : c->re->NamedCapturingGroups())
       if (name.rfind("value", 0) == 0) c->value_groups.push_back(idx);
     std::sort(c->value_groups.begin(), c->value_groups.end());
-    if (!rule.not_followed_by.empty()) c->not_followed_by = std::make_unique<RE2>(rule.not_followed_by, opts);
+    if (!rule.not_followed_by.empty())
+      c->not_followed_by = rule.compiled_not_followed_by ? rule.compiled_not_followed_by
+                                                         : std::make_shared<const RE2>(rule.not_followed_by, opts);
     c->boundary = char_table(rule.boundary_chars);
     m_compiled.push_back(std::move(c));
   }

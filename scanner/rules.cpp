@@ -55,17 +55,18 @@ public:
     return out;
   }
 
-  void check_regex(const std::string& pattern, std::string_view where) const {
+  std::shared_ptr<const RE2> compile_regex(const std::string& pattern, std::string_view where) const {
     RE2::Options opts;
     opts.set_log_errors(false);
-    RE2 re(pattern, opts);
-    if (!re.ok()) fail(where, fmt::format("invalid pattern: {}", re.error()));
+    auto re = std::make_shared<const RE2>(pattern, opts);
+    if (!re->ok()) fail(where, fmt::format("invalid pattern: {}", re->error()));
+    return re;
   }
 
   std::vector<std::string> regexes_of(const Json& obj, const char* key, std::string_view where) const {
     auto out = strings_of(obj, key, where);
     for (const auto& p : out)
-      check_regex(p, fmt::format("{}.{}", where, key));
+      compile_regex(p, fmt::format("{}.{}", where, key));
     return out;
   }
 
@@ -129,16 +130,15 @@ public:
       r.keywords.push_back(std::move(kw));
     }
     r.pattern = string_of(obj, "pattern", where);
-    check_regex(r.pattern, where);
+    r.compiled_pattern = compile_regex(r.pattern, where);
     {
-      RE2 re(r.pattern, RE2::Quiet);
       bool has_value = false;
-      for (const auto& [name, idx] : re.NamedCapturingGroups())
+      for (const auto& [name, idx] : r.compiled_pattern->NamedCapturingGroups())
         if (name.rfind("value", 0) == 0) has_value = true;
       if (!has_value) fail(where, "pattern needs a named group \"value\" (the reported span)");
     }
     r.not_followed_by = string_of(obj, "not_followed_by", where, false);
-    if (!r.not_followed_by.empty()) check_regex(r.not_followed_by, where);
+    if (!r.not_followed_by.empty()) r.compiled_not_followed_by = compile_regex(r.not_followed_by, where);
     if (auto it = obj.find("word_boundary"); it != obj.end()) {
       if (!it->is_boolean()) fail(where, "\"word_boundary\" must be true or false");
       r.word_boundary = it->get<bool>();

@@ -5,10 +5,15 @@
 
 #include "scanner/finding.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace re2 {
+class RE2;
+}
 
 namespace dtscan {
 
@@ -30,8 +35,11 @@ struct Rule {
   std::string help; // remediation, markdown
   int priority = 0; // higher wins when findings of several rules overlap
   std::vector<Keyword> keywords;
-  std::string pattern;                       // RE2; the named group "secret" is the reported span
-  std::string not_followed_by;               // optional RE2, tried anchored right after the secret
+  std::string pattern;         // RE2; the named group "secret" is the reported span
+  std::string not_followed_by; // optional RE2, tried anchored right after the secret
+  // The loader's compiled forms of pattern and not_followed_by, kept so that the matcher does not compile
+  // them again (a counted repetition like {1,512} costs milliseconds of a pre-commit hook's start-up).
+  std::shared_ptr<const re2::RE2> compiled_pattern, compiled_not_followed_by;
   bool word_boundary = true;                 // the value may not touch a boundary character on either side
   std::string boundary_chars = "A-Za-z0-9_"; // the characters that would extend the value
   Severity severity = Severity::high;        // for custom rules: the severity of every finding

@@ -1,14 +1,25 @@
-// A tree-to-index diff gives exactly the changed paths; binary detection is skipped here because it
-// would load every changed blob a second time (the scanner applies its own NUL-byte rule).
+// Two ways to find the staged paths, with the same answer. The fast one reads the index file itself and
+// walks it against HEAD's tree, skipping every directory whose cache-tree entry still equals HEAD's tree
+// (git keeps those valid and invalidates only the directories of changed paths), so its cost does not
+// grow with unchanged files. The other is libgit2's tree-to-index diff, used when the index has a
+// feature the parser declines. Binary detection is left to the scanner (its NUL-byte rule).
 #include "scanner/sources/git_staged.hpp"
 
 #include "scanner/error.hpp"
+#include "scanner/sources/git_index_file.hpp"
 #include "scanner/sources/git_repo.hpp"
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <string_view>
+
 namespace dtscan {
 namespace {
+
+bool is_file_mode(uint32_t mode) {
+  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
 
 // HEAD's tree, or null before the first commit (an unborn branch).
 GitTree head_tree(git_repository* repo) {
@@ -19,15 +30,130 @@ GitTree head_tree(git_repository* repo) {
   return GitTree(reinterpret_cast<git_tree*>(obj));
 }
 
+// GIT_INDEX_FILE when set (relative to the current directory, the work tree root in a hook).
+std::string index_path(git_repository* repo) {
+  const char* env = std::getenv("GIT_INDEX_FILE");
+  if (env != nullptr && *env != '\0') return env;
+  return std::string(git_repository_path(repo)) + "index";
+}
+
+bool is_empty_blob(const git_oid& oid) {
+  static const git_oid empty = [] {
+    git_oid id;
+    git_oid_fromstr(&id, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    return id;
+  }();
+  return git_oid_equal(&oid, &empty) != 0;
+}
+
+// Sorts one staged path into the result. An empty file (or a `git add -N` path, which stages the empty
+// blob) has nothing to scan.
+void add_staged(StagedBlobs& staged, const ExcludeSet& excludes, std::string_view path, uint32_t mode,
+                const git_oid& oid) {
+  if (is_empty_blob(oid)) return;
+  if (!is_file_mode(mode)) {
+    ++staged.not_files; // a submodule or a symbolic link
+  } else if (excludes.excludes(path, EntryKind::file)) {
+    ++staged.excluded;
+  } else {
+    staged.jobs.push_back(BlobJob{oid, std::string(path), std::nullopt});
+  }
+}
+
+class CacheTreeComparer {
+public:
+  CacheTreeComparer(git_repository* repo, const std::vector<IndexEntry>& entries, const ExcludeSet& excludes,
+                    StagedBlobs& out)
+      : m_repo(repo), m_entries(entries), m_excludes(excludes), m_out(out) {}
+
+  // Entries [lo, hi) all start with `prefix` (empty or ending in '/'); `node` is their cache-tree
+  // directory (may be null) and `head` the oid of HEAD's tree for the same directory (may be null).
+  void compare(size_t lo, size_t hi, std::string_view prefix, const CacheTreeNode* node, const git_oid* head) {
+    if (node && head && node->entry_count >= 0 && static_cast<size_t>(node->entry_count) == hi - lo &&
+        git_oid_equal(&node->oid, head))
+      return; // the index would write exactly HEAD's tree here: nothing below is staged
+    GitTree tree;
+    if (head) {
+      git_tree* raw = nullptr;
+      if (git_tree_lookup(&raw, m_repo, head) != 0)
+        throw FatalError(fmt::format("cannot read tree {}: {}", oid_hex(*head), git_error_text()));
+      tree.reset(raw);
+    }
+    std::string name; // NUL-terminated copy for libgit2's lookups
+    size_t i = lo;
+    while (i < hi) {
+      const std::string_view rest = m_entries[i].path.substr(prefix.size());
+      const size_t slash = rest.find('/');
+      if (slash == std::string_view::npos) {
+        size_t j = i + 1;
+        bool conflicted = m_entries[i].stage != 0;
+        while (j < hi && m_entries[j].path == m_entries[i].path)
+          conflicted |= m_entries[j++].stage != 0;
+        if (!conflicted) {
+          name.assign(rest);
+          const git_tree_entry* in_head = tree ? git_tree_entry_byname(tree.get(), name.c_str()) : nullptr;
+          const bool unchanged = in_head && git_oid_equal(git_tree_entry_id(in_head), &m_entries[i].oid) &&
+                                 static_cast<uint32_t>(git_tree_entry_filemode(in_head)) == m_entries[i].mode;
+          if (!unchanged) add_staged(m_out, m_excludes, m_entries[i].path, m_entries[i].mode, m_entries[i].oid);
+        }
+        i = j; // a conflict cannot be committed until it is resolved
+        continue;
+      }
+      const std::string_view dir = rest.substr(0, slash);
+      const size_t child_prefix = prefix.size() + slash + 1;
+      const CacheTreeNode* child = nullptr;
+      if (node)
+        for (const auto& c : node->children)
+          if (c.name == dir) {
+            child = &c;
+            break;
+          }
+      size_t j = i + 1;
+      auto inside = [&](size_t k) {
+        const std::string_view p = m_entries[k].path;
+        return p.size() > child_prefix && p.compare(0, child_prefix, m_entries[i].path, 0, child_prefix) == 0;
+      };
+      if (child && child->entry_count >= 0 && i + static_cast<size_t>(child->entry_count) <= hi &&
+          inside(i + static_cast<size_t>(child->entry_count) - 1) &&
+          (i + static_cast<size_t>(child->entry_count) == hi || !inside(i + static_cast<size_t>(child->entry_count))))
+        j = i + static_cast<size_t>(child->entry_count); // a valid cache-tree node says where it ends
+      else
+        while (j < hi && inside(j))
+          ++j;
+      name.assign(dir);
+      const git_tree_entry* in_head = tree ? git_tree_entry_byname(tree.get(), name.c_str()) : nullptr;
+      const git_oid* sub =
+          in_head && git_tree_entry_type(in_head) == GIT_OBJECT_TREE ? git_tree_entry_id(in_head) : nullptr;
+      compare(i, j, m_entries[i].path.substr(0, child_prefix), child, sub);
+      i = j;
+    }
+  }
+
+private:
+  git_repository* m_repo;
+  const std::vector<IndexEntry>& m_entries;
+  const ExcludeSet& m_excludes;
+  StagedBlobs& m_out;
+};
+
 } // namespace
 
-StagedBlobs staged_blobs(git_repository* repo, const ExcludeSet& excludes) {
-  if (git_repository_is_bare(repo))
-    throw FatalError(
-        fmt::format("'dtscan staged' needs a work tree; {} is a bare repository", git_repository_path(repo)));
+std::optional<StagedBlobs> staged_blobs_from_index_file(git_repository* repo, const ExcludeSet& excludes) {
+  std::optional<GitIndexFile> index = GitIndexFile::read(index_path(repo));
+  if (!index) return std::nullopt;
+  GitTree tree = head_tree(repo);
+  StagedBlobs staged;
+  CacheTreeComparer(repo, index->entries(), excludes, staged)
+      .compare(0, index->entries().size(), "", index->cache_tree(), tree ? git_tree_id(tree.get()) : nullptr);
+  return staged;
+}
+
+StagedBlobs staged_blobs_libgit2(git_repository* repo, const ExcludeSet& excludes) {
   git_index* raw_index = nullptr;
-  if (git_repository_index(&raw_index, repo) != 0)
-    throw FatalError(fmt::format("cannot read the git index: {}", git_error_text()));
+  const std::string path = index_path(repo);
+  if (std::getenv("GIT_INDEX_FILE") != nullptr ? git_index_open(&raw_index, path.c_str()) != 0
+                                               : git_repository_index(&raw_index, repo) != 0)
+    throw FatalError(fmt::format("cannot read the git index {}: {}", path, git_error_text()));
   GitIndex index(raw_index);
   GitTree tree = head_tree(repo);
 
@@ -51,17 +177,17 @@ StagedBlobs staged_blobs(git_repository* repo, const ExcludeSet& excludes) {
     default: continue; // deleted, or conflicted (nothing can be committed until it is resolved)
     }
     const git_diff_file& f = d->new_file;
-    if (f.mode != GIT_FILEMODE_BLOB && f.mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
-      ++staged.not_files;
-      continue;
-    }
-    if (excludes.excludes(f.path, EntryKind::file)) {
-      ++staged.excluded;
-      continue;
-    }
-    staged.jobs.push_back(BlobJob{f.id, f.path, std::nullopt});
+    add_staged(staged, excludes, f.path, f.mode, f.id);
   }
   return staged;
+}
+
+StagedBlobs staged_blobs(git_repository* repo, const ExcludeSet& excludes) {
+  if (git_repository_is_bare(repo))
+    throw FatalError(
+        fmt::format("'dtscan staged' needs a work tree; {} is a bare repository", git_repository_path(repo)));
+  if (auto fast = staged_blobs_from_index_file(repo, excludes)) return std::move(*fast);
+  return staged_blobs_libgit2(repo, excludes);
 }
 
 } // namespace dtscan

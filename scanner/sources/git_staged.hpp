@@ -1,6 +1,7 @@
 // Staged source (`dtscan staged`, the pre-commit hook): the index blobs of the paths that the next commit
 // adds or changes compared with HEAD (or with the empty tree before the first commit). The working tree
-// is never read for them.
+// is never read for them. GIT_INDEX_FILE, which git sets for hooks of `git commit -a` and `git commit
+// PATH`, names the index to use instead of the repository's own.
 #pragma once
 
 #include "scanner/sources/blob_job.hpp"
@@ -8,6 +9,7 @@
 
 #include <git2.h>
 
+#include <optional>
 #include <vector>
 
 namespace dtscan {
@@ -20,5 +22,10 @@ struct StagedBlobs {
 
 // FatalError for a bare repository (no index) or an unreadable index.
 StagedBlobs staged_blobs(git_repository* repo, const ExcludeSet& excludes);
+
+// The two ways staged_blobs() may take, exposed so that tests can check that they agree. The first reads
+// the index file itself (nullopt when it declines the file); the second is libgit2's tree-to-index diff.
+std::optional<StagedBlobs> staged_blobs_from_index_file(git_repository* repo, const ExcludeSet& excludes);
+StagedBlobs staged_blobs_libgit2(git_repository* repo, const ExcludeSet& excludes);
 
 } // namespace dtscan

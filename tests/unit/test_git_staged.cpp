@@ -1,0 +1,183 @@
+// The staged source: the index-file fast path and libgit2's tree-to-index diff must name the same blobs
+// in every index state a commit can start from (first commit, edits, renames, deletions, mode changes,
+// symbolic links, submodules, `git add -N`, conflicts, index version 4, paths that sort around '/'),
+// and the fast path must decline, not misread, an index it does not understand (split index). The
+// repositories are made by the real git command.
+#include "scanner/error.hpp"
+#include "scanner/sources/git_index_file.hpp"
+#include "scanner/sources/git_repo.hpp"
+#include "scanner/sources/git_staged.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <utility>
+
+using namespace dtscan;
+namespace fs = std::filesystem;
+
+namespace {
+
+class TempRepo {
+public:
+  TempRepo() {
+    std::string templ = (fs::temp_directory_path() / "dtscan-staged-XXXXXX").string();
+    REQUIRE(::mkdtemp(templ.data()) != nullptr);
+    m_dir = templ;
+    git("init -q -b main .");
+    git("config user.email t@example.invalid");
+    git("config user.name t");
+  }
+  ~TempRepo() { fs::remove_all(m_dir); }
+
+  void git(const std::string& args) {
+    std::string cmd =
+        "cd '" + m_dir + "' && GIT_CONFIG_NOSYSTEM=1 HOME='" + m_dir + "' git " + args + " >/dev/null 2>&1";
+    INFO(cmd);
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  }
+  void sh(const std::string& cmd) {
+    std::string full = "cd '" + m_dir + "' && " + cmd + " >/dev/null 2>&1";
+    INFO(full);
+    REQUIRE(std::system(full.c_str()) == 0);
+  }
+  void write(const std::string& path, const std::string& text) {
+    fs::create_directories((fs::path(m_dir) / path).parent_path());
+    std::ofstream(fs::path(m_dir) / path, std::ios::binary) << text;
+  }
+  const std::string& dir() const { return m_dir; }
+
+private:
+  std::string m_dir;
+};
+
+using Staged = std::set<std::pair<std::string, std::string>>; // path, blob id
+
+Staged as_set(const StagedBlobs& s) {
+  Staged out;
+  for (const auto& j : s.jobs)
+    out.emplace(j.path, oid_hex(j.oid));
+  return out;
+}
+
+std::set<std::string> paths(const Staged& s) {
+  std::set<std::string> out;
+  for (const auto& [p, id] : s)
+    out.insert(p);
+  return out;
+}
+
+// Both ways, checked against each other; returns the staged paths.
+std::set<std::string> staged_paths(const TempRepo& repo, const ExcludeSet& excludes = ExcludeSet({})) {
+  GitLibrary lib;
+  GitRepository r = open_repository(repo.dir());
+  auto fast = staged_blobs_from_index_file(r.get(), excludes);
+  REQUIRE(fast.has_value());
+  StagedBlobs slow = staged_blobs_libgit2(r.get(), excludes);
+  CHECK(as_set(*fast) == as_set(slow));
+  CHECK(fast->not_files == slow.not_files);
+  CHECK(fast->excluded == slow.excluded);
+  return paths(as_set(*fast));
+}
+
+} // namespace
+
+TEST_CASE("staged: both ways agree from the first commit through edits, renames and deletions") {
+  TempRepo repo;
+  repo.write("a.txt", "one\n");
+  repo.write("dir/b.txt", "two\n");
+  repo.write("dir/sub/c.txt", "three\n");
+  repo.git("add -A");
+  CHECK(staged_paths(repo) == std::set<std::string>{"a.txt", "dir/b.txt", "dir/sub/c.txt"}); // no HEAD yet
+  repo.git("commit -q -m one");
+  CHECK(staged_paths(repo).empty());
+
+  for (int i = 0; i < 50; ++i) // many unchanged files: the cache-tree skips them
+    repo.write("big/d" + std::to_string(i % 5) + "/f" + std::to_string(i) + ".txt", std::to_string(i) + "\n");
+  repo.git("add -A");
+  repo.git("commit -q -m big");
+  repo.write("dir/b.txt", "two, changed\n");
+  repo.write("big/d3/new.txt", "new\n");
+  repo.write("empty.txt", "");
+  repo.git("add -A");
+  repo.git("rm -q a.txt");
+  repo.sh("mkdir -p moved");
+  repo.git("mv dir/sub/c.txt moved/c.txt");
+  CHECK(staged_paths(repo) == std::set<std::string>{"big/d3/new.txt", "dir/b.txt", "moved/c.txt"});
+
+  ExcludeSet excludes({"big/**"});
+  CHECK(staged_paths(repo, excludes) == std::set<std::string>{"dir/b.txt", "moved/c.txt"});
+}
+
+TEST_CASE("staged: mode changes, symbolic links, submodules, intent-to-add and conflicts") {
+  TempRepo repo;
+  repo.write("run.sh", "echo hi\n");
+  repo.write("keep.txt", "keep\n");
+  repo.git("add -A");
+  repo.git("commit -q -m one");
+  repo.sh("chmod +x run.sh");
+  repo.sh("ln -s keep.txt link");
+  repo.git("add -A");
+  repo.git("update-index --add --cacheinfo 160000,0123456789012345678901234567890123456789,sub");
+  repo.write("later.txt", "not yet\n");
+  repo.git("add -N later.txt");
+  CHECK(staged_paths(repo) == std::set<std::string>{"run.sh"}); // link and sub are counted as not files
+
+  repo.git("reset -q --hard");
+  repo.git("checkout -q -b other");
+  repo.write("keep.txt", "theirs\n");
+  repo.git("commit -q -am theirs");
+  repo.git("checkout -q main");
+  repo.write("keep.txt", "ours\n");
+  repo.write("clean.txt", "clean\n");
+  repo.git("add -A");
+  repo.git("commit -q -m ours");
+  std::string merge =
+      "cd '" + repo.dir() + "' && GIT_CONFIG_NOSYSTEM=1 HOME='" + repo.dir() + "' git merge -q other >/dev/null 2>&1";
+  REQUIRE(std::system(merge.c_str()) != 0); // a conflict in keep.txt
+  repo.write("resolved.txt", "new\n");
+  repo.git("add resolved.txt");
+  CHECK(staged_paths(repo) == std::set<std::string>{"resolved.txt"}); // the conflicted path is not
+}
+
+TEST_CASE("staged: index version 4 and paths that sort around '/'") {
+  TempRepo repo;
+  for (const char* p : {"a-b", "a.c", "a/b", "a/b-c", "a/b/c", "a0", "ab/x"})
+    repo.write(p == std::string("a/b") ? "a/b.txt" : p, std::string(p) + "\n");
+  repo.git("add -A");
+  repo.git("commit -q -m one");
+  repo.git("update-index --index-version 4");
+  for (const char* p : {"a-b", "a/b/c", "a0"})
+    repo.write(p, std::string(p) + " changed\n");
+  repo.git("add -A");
+  {
+    auto index = GitIndexFile::read(repo.dir() + "/.git/index");
+    REQUIRE(index.has_value());
+    REQUIRE(index->entries().size() == 7);
+    CHECK(index->entries()[4].path == "a/b/c"); // rebuilt from the prefix-compressed form
+  }
+  CHECK(staged_paths(repo) == std::set<std::string>{"a-b", "a/b/c", "a0"});
+}
+
+TEST_CASE("staged: the index-file reader declines a split index instead of misreading it") {
+  TempRepo repo;
+  repo.write("a.txt", "a\n");
+  repo.git("add -A");
+  repo.git("commit -q -m one");
+  repo.git("update-index --split-index");
+  repo.write("b.txt", "b\n");
+  repo.git("add b.txt");
+  CHECK_FALSE(GitIndexFile::read(repo.dir() + "/.git/index").has_value());
+  {
+    // libgit2 1.5 does not read split indexes either: a clear error, never a silent "nothing staged".
+    GitLibrary lib;
+    GitRepository r = open_repository(repo.dir());
+    CHECK_THROWS_WITH_AS(staged_blobs(r.get(), ExcludeSet({})), doctest::Contains("link"), FatalError);
+  }
+  CHECK_FALSE(GitIndexFile::parse("DIRC").has_value());
+  CHECK_FALSE(GitIndexFile::parse(std::string(64, '\0')).has_value());
+}
