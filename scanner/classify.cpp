@@ -217,7 +217,7 @@ Classifier::Verdict Classifier::url_verdict(std::string_view value, std::string&
     if (auto v = token_verdict(*t, false)) {
       type = std::string(t->prefix);
       id = token_id_of(value);
-      if (v->severity == Severity::info || v->severity == Severity::medium && v->reasons[0] != "well-formed") {
+      if (v->severity == Severity::info || (v->severity == Severity::medium && v->reasons[0] != "well-formed")) {
         v->reasons.insert(v->reasons.begin(), "token-in-url");
         return *v;
       }

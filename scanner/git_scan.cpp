@@ -70,13 +70,16 @@ void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanCo
     return;
   }
 
-  // Each worker opens the repository itself: libgit2 objects are not shared between threads.
+  // threads - 1 workers, each with its own repository handle (libgit2 objects are not shared between
+  // threads); the producing thread is the last of `threads`: when the queue is full it scans the job it
+  // holds instead of waiting, so no core idles whether walking or scanning is the slower side.
+  const unsigned workers_wanted = threads - 1;
   std::vector<GitRepository> repos;
-  for (unsigned i = 0; i < threads; ++i)
+  for (unsigned i = 0; i < workers_wanted; ++i)
     repos.push_back(reopen_repository(repo));
-  WorkQueue<BlobJob> queue(4 * threads);
+  WorkQueue<BlobJob> queue(8 * threads);
   std::vector<std::thread> workers;
-  for (unsigned i = 0; i < threads; ++i) {
+  for (unsigned i = 0; i < workers_wanted; ++i) {
     workers.emplace_back([&, i] {
       BlobScanner scanner(engine, repos[i].get(), max_size, collector, i);
       while (auto job = queue.pop())
@@ -92,7 +95,10 @@ void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanCo
         w.join();
     }
   } joiner{queue, workers};
-  produce([&](BlobJob&& job) { queue.push(std::move(job)); });
+  BlobScanner own(engine, repo, max_size, collector, workers_wanted);
+  produce([&](BlobJob&& job) {
+    if (!queue.try_push(job)) own.scan(job);
+  });
 }
 
 } // namespace dtscan

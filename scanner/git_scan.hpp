@@ -21,9 +21,9 @@ struct BlobScanConfig {
   static constexpr uint64_t default_max_blob_size = uint64_t{100} << 20;
 };
 
-// Calls produce(sink) on this thread; every job given to sink is scanned. With one thread (or when the
-// source knows it has a single job) the blobs are scanned inline on the calling thread. The collector
-// needs threads + 1 slots.
+// Calls produce(sink) on this thread; every job given to sink is scanned, by threads - 1 workers or by
+// this thread when they are busy. The collector needs threads + 1 slots (slot `threads` is free for the
+// caller's own counts).
 void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanConfig& config,
                 const std::function<void(const BlobSink&)>& produce, ResultCollector& collector);
 

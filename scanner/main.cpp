@@ -3,11 +3,17 @@
 #include "scanner/error.hpp"
 #include "scanner/printable.hpp"
 
+#include <malloc.h>
+
 #include <csignal>
 #include <iostream>
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN); // a closed pipe becomes EPIPE, handled where output is written
+  // Blobs of up to --max-file-size are allocated and freed thousands of times in a history scan; served
+  // from the heap and kept there, instead of fresh mmap()s, they do not page-fault every time (~10%).
+  mallopt(M_MMAP_THRESHOLD, 128 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   std::ios::sync_with_stdio(false);
   try {
     return dtscan::run(dtscan::parse_command_line(std::vector<std::string>(argv + 1, argv + argc)));

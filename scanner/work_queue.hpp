@@ -1,5 +1,6 @@
-// A bounded multi-producer, multi-consumer queue: the git history producer blocks when workers fall
-// behind, so memory holds at most `capacity` pending jobs whatever the size of the history.
+// A bounded multi-producer, multi-consumer queue: the git history producer blocks (or, with try_push,
+// does the job itself) when workers fall behind, so memory holds at most `capacity` pending jobs
+// whatever the size of the history.
 #pragma once
 
 #include <condition_variable>
@@ -18,6 +19,15 @@ public:
     m_not_full.wait(lock, [&] { return m_items.size() < m_capacity; });
     m_items.push_back(std::move(item));
     m_not_empty.notify_one();
+  }
+
+  // Pushes unless the queue is full; `item` is moved from only on success.
+  bool try_push(T& item) {
+    std::lock_guard lock(m_mutex);
+    if (m_items.size() >= m_capacity) return false;
+    m_items.push_back(std::move(item));
+    m_not_empty.notify_one();
+    return true;
   }
 
   // No more pushes: pop() returns nullopt once the queue is drained.

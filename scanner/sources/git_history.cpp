@@ -1,16 +1,18 @@
-// Walks commits oldest first and their trees, skipping every tree object already visited: a tree seen
-// before holds only blobs seen before, so each tree and blob object is read once however many commits
-// share it. For a range, the trees of the commits just outside it (its boundary) are marked seen first,
-// so only what the range itself introduces is emitted, even across merges from the base branch.
+// Walks commits oldest first (git_commits.cpp picks them) and their trees, skipping every tree object
+// already visited: a tree seen before holds only blobs seen before, so each tree and blob object is read
+// once however many commits share it. For a range, the trees of the commits just outside it (its
+// boundary) are marked seen first, so only what the range itself introduces is emitted, even across
+// merges from the base branch.
 #include "scanner/sources/git_history.hpp"
 
 #include "scanner/error.hpp"
+#include "scanner/sources/git_commits.hpp"
 #include "scanner/sources/git_repo.hpp"
+#include "scanner/sources/oid_set.hpp"
 
 #include <fmt/format.h>
 
-#include <unordered_set>
-#include <vector>
+#include <cstring>
 
 namespace dtscan {
 namespace {
@@ -18,12 +20,30 @@ namespace {
 class TreeWalker {
 public:
   TreeWalker(git_repository* repo, const ExcludeSet& excludes, const BlobSink& emit, HistoryStats& stats)
-      : m_repo(repo), m_excludes(excludes), m_emit(emit), m_stats(stats) {}
+      : m_repo(repo), m_excludes(excludes), m_emit(emit), m_stats(stats) {
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repo) != 0)
+      throw FatalError(fmt::format("cannot open the object database: {}", git_error_text()));
+    m_odb.reset(odb);
+  }
 
   // Emits the unseen blobs of a commit's tree.
   void visit(const git_oid& tree, const std::string& commit) {
     std::string prefix;
     walk(tree, prefix, &commit);
+  }
+  // A tree or blob that a ref points at directly: no commit; a blob is reported at the ref's name.
+  void visit_object(const git_oid& id, const std::string& ref_name) {
+    git_object_t type;
+    size_t size;
+    if (git_odb_read_header(&size, &type, m_odb.get(), &id) != 0) return;
+    std::string prefix;
+    if (type == GIT_OBJECT_TREE) {
+      walk(id, prefix, &no_commit);
+    } else if (type == GIT_OBJECT_BLOB && !m_seen.contains(id)) {
+      m_seen.insert(id);
+      m_emit(BlobJob{id, ref_name, std::nullopt});
+    }
   }
   // Marks everything under the tree as seen without emitting it.
   void mark_seen(const git_oid& tree) {
@@ -35,23 +55,37 @@ private:
   // Returns whether the whole tree was taken in (no entry was excluded), which alone lets it be skipped
   // the next time it appears: an excluded path inside it could be a scanned path elsewhere.
   bool walk(const git_oid& tree_id, std::string& prefix, const std::string* commit) {
-    if (m_seen.count(tree_id)) return true;
-    git_tree* raw = nullptr;
-    if (git_tree_lookup(&raw, m_repo, &tree_id) != 0)
+    if (m_seen.contains(tree_id)) return true;
+    // The raw object, parsed here: a git_tree would be built, cached and locked for nothing, and this
+    // loop is the single-threaded part of a history scan.
+    git_odb_object* raw = nullptr;
+    if (git_odb_read(&raw, m_odb.get(), &tree_id) != 0)
       throw FatalError(fmt::format("cannot read tree {}: {}", oid_hex(tree_id), git_error_text()));
-    GitTree tree(raw);
+    GitOdbObject tree(raw);
+    if (git_odb_object_type(raw) != GIT_OBJECT_TREE)
+      throw FatalError(fmt::format("object {} is not a tree", oid_hex(tree_id)));
+    const char* p = static_cast<const char*>(git_odb_object_data(raw));
+    const char* const end = p + git_odb_object_size(raw);
     bool complete = true;
     const size_t base = prefix.size();
-    const size_t n = git_tree_entrycount(tree.get());
-    for (size_t i = 0; i < n; ++i) {
-      const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
-      const git_filemode_t mode = git_tree_entry_filemode(e);
-      const git_oid* id = git_tree_entry_id(e);
+    while (p < end) {
+      // "<octal mode> <name>\0<20-byte id>"
+      uint32_t mode = 0;
+      while (p < end && *p >= '0' && *p <= '7')
+        mode = mode * 8 + static_cast<uint32_t>(*p++ - '0');
+      const char* name = p < end && *p == ' ' ? p + 1 : end;
+      const char* nul =
+          name < end ? static_cast<const char*>(std::memchr(name, 0, static_cast<size_t>(end - name))) : nullptr;
+      if (nul == nullptr || end - nul < 1 + GIT_OID_RAWSZ)
+        throw FatalError(fmt::format("corrupt tree {}", oid_hex(tree_id)));
+      git_oid id;
+      git_oid_fromraw(&id, reinterpret_cast<const unsigned char*>(nul + 1));
+      p = nul + 1 + GIT_OID_RAWSZ;
       if (mode != GIT_FILEMODE_TREE && mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
         continue; // submodule commits and symbolic links hold no file content
-      if (m_seen.count(*id)) continue;
+      if (m_seen.contains(id)) continue;
       prefix.resize(base);
-      prefix += git_tree_entry_name(e);
+      prefix.append(name, nul);
       const EntryKind kind = mode == GIT_FILEMODE_TREE ? EntryKind::directory : EntryKind::file;
       if (commit && m_excludes.excludes_entry(prefix, kind)) {
         if (kind == EntryKind::file) ++m_stats.excluded;
@@ -60,11 +94,11 @@ private:
       }
       if (kind == EntryKind::directory) {
         prefix += '/';
-        complete &= walk(*id, prefix, commit);
+        complete &= walk(id, prefix, commit);
         continue;
       }
-      m_seen.insert(*id);
-      if (commit) m_emit(BlobJob{*id, prefix, *commit});
+      m_seen.insert(id);
+      if (commit) m_emit(BlobJob{id, prefix, commit == &no_commit ? std::nullopt : std::optional(*commit)});
     }
     prefix.resize(base);
     if (complete) m_seen.insert(tree_id);
@@ -72,46 +106,13 @@ private:
   }
 
   git_repository* m_repo;
+  GitOdb m_odb;
   const ExcludeSet& m_excludes;
   const BlobSink& m_emit;
   HistoryStats& m_stats;
-  std::unordered_set<git_oid, OidHash, OidEqual> m_seen; // trees and blobs
+  const std::string no_commit; // marks a walk that emits blobs without a commit
+  OidSet m_seen;               // trees and blobs
 };
-
-GitCommit lookup_commit(git_repository* repo, const git_oid& id) {
-  git_commit* raw = nullptr;
-  if (git_commit_lookup(&raw, repo, &id) != 0)
-    throw FatalError(fmt::format("cannot read commit {}: {}", oid_hex(id), git_error_text()));
-  return GitCommit(raw);
-}
-
-// The commits to visit, oldest first (parents before children, then by time).
-std::vector<git_oid> list_commits(git_repository* repo, const std::string& range) {
-  git_revwalk* raw = nullptr;
-  if (git_revwalk_new(&raw, repo) != 0) throw FatalError(fmt::format("cannot walk history: {}", git_error_text()));
-  GitRevwalk walk(raw);
-  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-  if (range.empty()) {
-    if (git_revwalk_push_glob(walk.get(), "refs/*") != 0)
-      throw FatalError(fmt::format("cannot list references: {}", git_error_text()));
-    // A detached HEAD is reachable from no ref; an unborn one (no commit yet) has nothing to add.
-    if (git_repository_head_unborn(repo) != 1 && git_revwalk_push_head(walk.get()) != 0)
-      throw FatalError(fmt::format("cannot read HEAD: {}", git_error_text()));
-  } else {
-    auto dots = range.find("..");
-    if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size() || range.find("...") != std::string::npos)
-      throw FatalError(fmt::format("--range expects A..B (two revisions), got '{}'", range));
-    if (git_revwalk_push_range(walk.get(), range.c_str()) != 0)
-      throw FatalError(fmt::format("invalid --range '{}': {}", range, git_error_text()));
-  }
-  std::vector<git_oid> commits;
-  git_oid id;
-  int rc;
-  while ((rc = git_revwalk_next(&id, walk.get())) == 0)
-    commits.push_back(id);
-  if (rc != GIT_ITEROVER) throw FatalError(fmt::format("cannot walk history: {}", git_error_text()));
-  return commits;
-}
 
 } // namespace
 
@@ -119,26 +120,16 @@ HistoryStats history_blobs(git_repository* repo, const std::string& range, const
                            const BlobSink& emit) {
   HistoryStats stats;
   TreeWalker walker(repo, excludes, emit, stats);
-  const std::vector<git_oid> commits = list_commits(repo, range);
-  if (!range.empty()) {
-    std::unordered_set<git_oid, OidHash, OidEqual> in_range(commits.begin(), commits.end());
-    std::vector<git_oid> boundary;
-    std::unordered_set<git_oid, OidHash, OidEqual> boundary_seen;
-    for (const auto& id : commits) {
-      GitCommit c = lookup_commit(repo, id);
-      for (unsigned p = 0; p < git_commit_parentcount(c.get()); ++p) {
-        const git_oid* parent = git_commit_parent_id(c.get(), p);
-        if (!in_range.count(*parent) && boundary_seen.insert(*parent).second) boundary.push_back(*parent);
-      }
-    }
-    for (const auto& id : boundary)
-      walker.mark_seen(*git_commit_tree_id(lookup_commit(repo, id).get()));
-  }
-  for (const auto& id : commits) {
-    GitCommit c = lookup_commit(repo, id);
-    walker.visit(*git_commit_tree_id(c.get()), oid_hex(id));
+  const CommitList list = list_commits(repo, range);
+  for (const auto& tree : list.boundary_trees)
+    walker.mark_seen(tree);
+  for (size_t i = 0; i < list.commits.size(); ++i) {
+    walker.visit(list.trees[i], oid_hex(list.commits[i]));
     ++stats.commits;
   }
+  // Tags that point straight at a tree or a blob: reachable, but from no commit.
+  for (size_t i = 0; i < list.other_objects.size(); ++i)
+    walker.visit_object(list.other_objects[i], list.other_refs[i]);
   return stats;
 }
 

@@ -11,8 +11,10 @@ namespace dtscan {
 
 GitLibrary::GitLibrary() {
   git_libgit2_init();
-  // Blob contents are read once each: caching them would only grow memory. Trees stay cached (small).
-  git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<size_t>(0));
+  // dtscan reads each blob, tree and commit once (the history walk remembers what it has seen), so
+  // libgit2's object cache would only cost memory and locking.
+  for (git_object_t type : {GIT_OBJECT_BLOB, GIT_OBJECT_TREE, GIT_OBJECT_COMMIT})
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, static_cast<size_t>(0));
   // The repository is untrusted input: do not refuse it for its owner (git's safe.directory), since
   // dtscan only reads objects and never runs hooks or filters from it.
   git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);

@@ -4,6 +4,7 @@
 
 #include <git2.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,7 @@ using GitIndex = GitPtr<git_index, git_index_free>;
 using GitDiff = GitPtr<git_diff, git_diff_free>;
 using GitRevwalk = GitPtr<git_revwalk, git_revwalk_free>;
 using GitOdb = GitPtr<git_odb, git_odb_free>;
+using GitOdbObject = GitPtr<git_odb_object, git_odb_object_free>;
 
 // The last libgit2 error as one line, or `fallback` when libgit2 has none.
 std::string git_error_text(std::string_view fallback = "unknown libgit2 error");
@@ -52,7 +54,9 @@ struct OidHash {
   size_t operator()(const git_oid& oid) const noexcept; // the first bytes of a SHA-1 are already uniform
 };
 struct OidEqual {
-  bool operator()(const git_oid& a, const git_oid& b) const noexcept { return git_oid_equal(&a, &b) != 0; }
+  bool operator()(const git_oid& a, const git_oid& b) const noexcept {
+    return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0;
+  }
 };
 
 } // namespace dtscan
