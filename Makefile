@@ -1,5 +1,5 @@
 # Thin wrapper over scripts/install-deps.sh, CMake and ctest: one command per job on a fresh Debian 12
-# (`make scan DIR=...`, `make test`, `make bench`). The build itself lives in CMakeLists.txt.
+# (`make scan DIR=...`, `make test`, `make bench`, `make bench-git`). The build itself lives in CMakeLists.txt.
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 DIR ?= .
@@ -17,7 +17,7 @@ define configure_and_build
 	$(CMAKE) --build "$(BUILD_DIR)"
 endef
 
-.PHONY: all build scan test bench format clean
+.PHONY: all build scan test bench bench-git format clean
 
 all: build
 
@@ -37,6 +37,11 @@ bench:
 	scripts/install-deps.sh bench
 	$(configure_and_build)
 	BUILD_DIR="$(BUILD_DIR)" bench/run.sh
+
+bench-git:
+	scripts/install-deps.sh bench
+	$(configure_and_build)
+	BUILD_DIR="$(BUILD_DIR)" bench/git-run.sh
 
 format:
 	scripts/install-deps.sh format
