@@ -99,25 +99,80 @@ bool parse_cache_tree(Cursor& c, CacheTreeNode& node, int depth) {
   return true;
 }
 
+// An EWAH-compressed bitmap (git's ewah/ewah_io.c): bit count, word count, 64-bit words, the position
+// of the last run-length word. Collects the positions of the set bits.
+bool parse_ewah(Cursor& c, std::vector<size_t>& out) {
+  if (!c.has(8)) return false;
+  const uint32_t bits = be32(c.take(4));
+  const uint32_t words = be32(c.take(4));
+  if (!c.has(size_t{words} * 8 + 4)) return false;
+  const unsigned char* w = c.take(size_t{words} * 8);
+  c.take(4);
+  auto word = [&](size_t k) { return uint64_t{be32(w + 8 * k)} << 32 | be32(w + 8 * k + 4); };
+  size_t pos = 0;
+  for (size_t k = 0; k < words;) {
+    const uint64_t rlw = word(k++);
+    const uint64_t run = ((rlw >> 1) & 0xFFFFFFFFu) * 64;
+    const uint64_t literals = rlw >> 33;
+    if (pos + run > bits + 64 || k + literals > words) return false;
+    if (rlw & 1)
+      for (uint64_t b = 0; b < run; ++b)
+        out.push_back(pos + b);
+    pos += run;
+    for (uint64_t l = 0; l < literals; ++l, pos += 64) {
+      const uint64_t lit = word(k++);
+      for (unsigned b = 0; b < 64; ++b)
+        if (lit >> b & 1) out.push_back(pos + b);
+    }
+  }
+  return std::all_of(out.begin(), out.end(), [&](size_t p) { return p < bits; });
+}
+
+// "link": the shared index's id, then the delete and replace bitmaps (absent when both are empty).
+bool parse_link(Cursor& c, IndexSplitLink& link) {
+  if (!c.has(hash_size)) return false;
+  git_oid_fromraw(&link.shared, c.take(hash_size));
+  link.present = true;
+  return c.pos() == c.end() || (parse_ewah(c, link.deleted) && parse_ewah(c, link.replaced) && c.pos() == c.end());
+}
+
 } // namespace
 
-std::optional<GitIndexFile> GitIndexFile::read(const std::string& path) {
+std::string GitIndexFile::oid_text(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+GitIndexFile::Mapping GitIndexFile::Mapping::of_file(const std::string& path) {
+  Mapping m;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) return m;
   struct stat st {};
-  std::optional<GitIndexFile> index;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
     // Mapped, not read: a 10 MB index is parsed in place without zeroing and copying a buffer first.
     void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (map != MAP_FAILED) {
-      index = parse(std::string_view(static_cast<const char*>(map), static_cast<size_t>(st.st_size)));
-      if (index)
-        index->m_mapping = Mapping(map, static_cast<size_t>(st.st_size));
-      else
-        ::munmap(map, static_cast<size_t>(st.st_size));
-    }
+    if (map != MAP_FAILED) m = Mapping(map, static_cast<size_t>(st.st_size));
   }
   ::close(fd);
+  return m;
+}
+
+std::optional<GitIndexFile> GitIndexFile::read(const std::string& path, const std::string& git_dir) {
+  Mapping map = Mapping::of_file(path);
+  if (map.bytes().empty()) return std::nullopt;
+  GitIndexFile index;
+  IndexSplitLink link;
+  if (!index.parse_bytes(map.bytes(), &link)) return std::nullopt;
+  index.m_mapping = std::move(map);
+  if (!link.present) return index;
+
+  // Split index: most entries live in $GIT_DIR/sharedindex.<id>; this file replaces, deletes and adds.
+  auto base = std::make_unique<GitIndexFile>();
+  base->m_mapping = Mapping::of_file(git_dir + "/sharedindex." + oid_text(link.shared));
+  if (base->m_mapping.bytes().empty() || !base->parse_bytes(base->m_mapping.bytes(), nullptr)) return std::nullopt;
+  if (!index.merge_split(*base, link)) return std::nullopt;
+  index.m_base = std::move(base);
   return index;
 }
 
@@ -138,20 +193,26 @@ GitIndexFile::Mapping::~Mapping() {
 
 std::optional<GitIndexFile> GitIndexFile::parse(std::string_view bytes) {
   GitIndexFile index;
+  if (!index.parse_bytes(bytes, nullptr)) return std::nullopt;
+  return index;
+}
+
+bool GitIndexFile::parse_bytes(std::string_view bytes, IndexSplitLink* link) {
+  GitIndexFile& index = *this;
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t size = bytes.size();
-  if (size < 12 + hash_size || std::memcmp(data, "DIRC", 4) != 0) return std::nullopt;
+  if (size < 12 + hash_size || std::memcmp(data, "DIRC", 4) != 0) return false;
   const uint32_t version = be32(data + 4);
-  if (version < 2 || version > 4) return std::nullopt;
+  if (version < 2 || version > 4) return false;
   const uint32_t count = be32(data + 8);
   Cursor c(data + 12, data + size - hash_size);
-  if (count > size / 62) return std::nullopt;
+  if (count > size / 62) return false;
   index.m_entries.reserve(count);
 
   std::string_view previous;
   for (uint32_t i = 0; i < count; ++i) {
     const unsigned char* start = c.pos();
-    if (!c.has(62)) return std::nullopt;
+    if (!c.has(62)) return false;
     const unsigned char* fixed = c.take(62);
     IndexEntry e;
     e.mode = be32(fixed + 24);
@@ -159,37 +220,39 @@ std::optional<GitIndexFile> GitIndexFile::parse(std::string_view bytes) {
     const uint16_t flags = be16(fixed + 60);
     e.stage = (flags >> 12) & 3;
     if (flags & 0x4000) { // extended flags (v3+)
-      if (version < 3 || !c.has(2)) return std::nullopt;
+      if (version < 3 || !c.has(2)) return false;
       const uint16_t ext = be16(c.take(2));
       e.intent_to_add = (ext & 0x2000) != 0;
     }
-    if ((e.mode & 0170000) == 0040000) return std::nullopt; // a sparse-index directory entry
+    // A sparse-index directory entry ("dir/"): a whole directory outside the sparse checkout.
+    e.sparse_dir = (e.mode & 0170000) == 0040000;
     if (version == 4) {
       auto strip = c.varint();
-      if (!strip || *strip > previous.size()) return std::nullopt;
+      if (!strip || *strip > previous.size()) return false;
       auto suffix = c.cstring();
-      if (!suffix) return std::nullopt;
+      if (!suffix) return false;
       const size_t keep = previous.size() - static_cast<size_t>(*strip);
       char* path = index.m_v4_paths.allocate(keep + suffix->size());
       std::memcpy(path, previous.data(), keep); // `previous` is in an earlier, never moved, block
       std::memcpy(path + keep, suffix->data(), suffix->size());
       e.path = std::string_view(path, keep + suffix->size());
     } else if (const size_t len = flags & 0xFFF; len < 0xFFF) { // the length is in the flags unless long
-      if (!c.has(len + 1) || c.pos()[len] != 0) return std::nullopt;
+      if (!c.has(len + 1) || c.pos()[len] != 0) return false;
       e.path = std::string_view(reinterpret_cast<const char*>(c.take(len + 1)), len);
     } else {
       auto path = c.cstring();
-      if (!path) return std::nullopt;
+      if (!path) return false;
       e.path = *path;
     }
     if (version != 4) {
       // Entries are padded with 1 to 8 NUL bytes to a multiple of 8 (the first NUL ends the path).
       const size_t used = static_cast<size_t>(c.pos() - start);
       const size_t padded = (used + 7) & ~size_t{7};
-      if (!c.has(padded - used)) return std::nullopt;
+      if (!c.has(padded - used)) return false;
       c.take(padded - used);
     }
-    if (e.path.empty()) return std::nullopt;
+    // Only a split index's replacement entries have no name (they take the shared entry's).
+    if (e.path.empty() ? link == nullptr : e.sparse_dir != (e.path.back() == '/')) return false;
     previous = e.path;
     index.m_entries.push_back(e);
   }
@@ -197,19 +260,64 @@ std::optional<GitIndexFile> GitIndexFile::parse(std::string_view bytes) {
   while (c.has(8)) {
     const unsigned char* sig = c.take(4);
     const uint32_t len = be32(c.take(4));
-    if (!c.has(len)) return std::nullopt;
+    if (!c.has(len)) return false;
     const unsigned char* body = c.take(len);
     Cursor ext(body, body + len);
     if (std::memcmp(sig, "TREE", 4) == 0) {
-      if (len > 0 && !parse_cache_tree(ext, index.m_root, 0)) return std::nullopt;
+      if (len > 0 && !parse_cache_tree(ext, index.m_root, 0)) return false;
       index.m_has_cache_tree = len > 0;
+    } else if (std::memcmp(sig, "link", 4) == 0) {
+      if (link == nullptr || !parse_link(ext, *link)) return false; // a shared index links no further
+    } else if (std::memcmp(sig, "sdir", 4) == 0) {
+      continue; // marks a sparse index; its directory entries are handled above
     } else if (sig[0] >= 'A' && sig[0] <= 'Z') {
       continue; // optional extension
     } else {
-      return std::nullopt; // a required one, e.g. "link" (split index) or "sdir" (sparse index)
+      return false; // another required one
     }
   }
-  return index;
+  if (!(link && link->present))
+    for (const auto& e : index.m_entries)
+      if (e.path.empty()) return false;
+  return true;
+}
+
+bool GitIndexFile::merge_split(const GitIndexFile& base, const IndexSplitLink& link) {
+  std::vector<IndexEntry> merged = base.m_entries;
+  size_t used = 0;
+  for (size_t pos : link.replaced) {
+    if (pos >= merged.size() || used >= m_entries.size() || !m_entries[used].path.empty()) return false;
+    IndexEntry e = m_entries[used++];
+    e.path = merged[pos].path;
+    merged[pos] = e;
+  }
+  std::vector<bool> gone(merged.size(), false);
+  for (size_t pos : link.deleted) {
+    if (pos >= merged.size()) return false;
+    gone[pos] = true;
+  }
+  // Entries after the replacements are additions, sorted like the index: merge them in, an addition
+  // taking the place of a kept entry with the same path and stage.
+  std::vector<IndexEntry> out;
+  out.reserve(merged.size() + m_entries.size() - used);
+  auto before = [](const IndexEntry& a, const IndexEntry& b) {
+    int c = a.path.compare(b.path);
+    return c != 0 ? c < 0 : a.stage < b.stage;
+  };
+  size_t i = 0, j = used;
+  while (i < merged.size() || j < m_entries.size()) {
+    if (i < merged.size() && gone[i]) {
+      ++i;
+    } else if (j >= m_entries.size() || (i < merged.size() && before(merged[i], m_entries[j]))) {
+      out.push_back(merged[i++]);
+    } else {
+      if (m_entries[j].path.empty()) return false;
+      if (i < merged.size() && !before(m_entries[j], merged[i])) ++i; // same path and stage: replaced
+      out.push_back(m_entries[j++]);
+    }
+  }
+  m_entries = std::move(out);
+  return true;
 }
 
 } // namespace dtscan

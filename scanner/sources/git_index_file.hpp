@@ -1,8 +1,9 @@
-// A read-only parser of git's index file (versions 2 to 4) and its cache-tree extension. libgit2 reads an
-// index of 100,000 entries in hundreds of milliseconds (it hashes the whole file and allocates per entry);
-// a pre-commit hook cannot afford that. This parser maps the file and keeps one small record per entry
-// that points into it. Anything it does not understand (split index, sparse directory entries, another
-// required extension) makes it decline, and the caller falls back to libgit2.
+// A read-only parser of git's index file (versions 2 to 4), its cache-tree, split-index ("link") and
+// sparse-index extensions. libgit2 1.5 reads an index of 100,000 entries in hundreds of milliseconds (it
+// hashes the whole file and allocates per entry) and cannot read split or sparse indexes at all; a
+// pre-commit hook can afford neither. This parser maps the file and keeps one small record per entry
+// that points into it. Anything it does not understand makes it decline, and the caller falls back to
+// libgit2.
 #pragma once
 
 #include <git2/oid.h>
@@ -18,11 +19,19 @@
 namespace dtscan {
 
 struct IndexEntry {
-  std::string_view path; // into GitIndexFile::m_paths or the file bytes
+  std::string_view path; // into the mapped file or the version-4 path arena; a sparse directory ends in '/'
   uint32_t mode = 0;
-  git_oid oid{};
+  git_oid oid{};              // a blob, a submodule commit, or (sparse_dir) a tree
   unsigned stage = 0;         // 0 normal; 1..3 an unresolved conflict
   bool intent_to_add = false; // `git add -N`: nothing staged yet
+  bool sparse_dir = false;    // a sparse index's entry for a whole directory outside the sparse checkout
+};
+
+// A split index's "link" extension: the shared index it builds on and the entries it changes there.
+struct IndexSplitLink {
+  bool present = false;
+  git_oid shared{};
+  std::vector<size_t> deleted, replaced; // positions in the shared index
 };
 
 // One directory of the cache-tree: the tree object the index would write for it, when still valid.
@@ -37,8 +46,9 @@ class GitIndexFile {
 public:
   // nullopt when the file cannot be read or uses a feature this parser does not handle. parse() borrows
   // `bytes` (they must outlive the result); read() maps the file and owns the mapping.
+  // A split index's shared part is read from `git_dir`/sharedindex.<id>; parse() declines a split index.
   static std::optional<GitIndexFile> parse(std::string_view bytes);
-  static std::optional<GitIndexFile> read(const std::string& path);
+  static std::optional<GitIndexFile> read(const std::string& path, const std::string& git_dir);
 
   const std::vector<IndexEntry>& entries() const { return m_entries; }
   const CacheTreeNode* cache_tree() const { return m_has_cache_tree ? &m_root : nullptr; }
@@ -46,6 +56,7 @@ public:
 private:
   class Mapping {
   public:
+    static Mapping of_file(const std::string& path); // empty when it cannot be mapped
     Mapping() = default;
     Mapping(void* addr, size_t size) : m_addr(addr), m_size(size) {}
     Mapping(Mapping&& o) noexcept : m_addr(std::exchange(o.m_addr, nullptr)), m_size(o.m_size) {}
@@ -55,12 +66,18 @@ private:
       return *this;
     }
     ~Mapping();
+    std::string_view bytes() const { return {static_cast<const char*>(m_addr), m_addr ? m_size : 0}; }
 
   private:
     void* m_addr = nullptr;
     size_t m_size = 0;
   };
+  bool parse_bytes(std::string_view bytes, IndexSplitLink* link); // link: null unless a split index may link
+  bool merge_split(const GitIndexFile& base, const IndexSplitLink& link);
+  static std::string oid_text(const git_oid& id);
+
   Mapping m_mapping;
+  std::unique_ptr<GitIndexFile> m_base; // a split index's shared part, which entries point into
   // Version 4 paths are rebuilt from prefix-compressed ones into blocks that never move.
   class Arena {
   public:

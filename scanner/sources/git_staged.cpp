@@ -1,8 +1,9 @@
 // Two ways to find the staged paths, with the same answer. The fast one reads the index file itself and
 // walks it against HEAD's tree, skipping every directory whose cache-tree entry still equals HEAD's tree
 // (git keeps those valid and invalidates only the directories of changed paths), so its cost does not
-// grow with unchanged files. The other is libgit2's tree-to-index diff, used when the index has a
-// feature the parser declines. Binary detection is left to the scanner (its NUL-byte rule).
+// grow with unchanged files; it also reads split and sparse indexes, which libgit2 1.5 cannot. The other
+// is libgit2's tree-to-index diff, used when the index file is one the reader declines. Binary detection
+// is left to the scanner (its NUL-byte rule).
 #include "scanner/sources/git_staged.hpp"
 
 #include "scanner/error.hpp"
@@ -101,6 +102,17 @@ public:
       }
       const std::string_view dir = rest.substr(0, slash);
       const size_t child_prefix = prefix.size() + slash + 1;
+      name.assign(dir);
+      const git_tree_entry* in_head_dir = tree ? git_tree_entry_byname(tree.get(), name.c_str()) : nullptr;
+      const git_oid* head_sub =
+          in_head_dir && git_tree_entry_type(in_head_dir) == GIT_OBJECT_TREE ? git_tree_entry_id(in_head_dir) : nullptr;
+      if (m_entries[i].sparse_dir && m_entries[i].path.size() == child_prefix) {
+        // A directory outside a sparse checkout, held as one tree: staged only if that tree changed.
+        if (!head_sub || !git_oid_equal(head_sub, &m_entries[i].oid))
+          compare_trees(head_sub, m_entries[i].oid, m_entries[i].path);
+        ++i;
+        continue;
+      }
       const CacheTreeNode* child = nullptr;
       if (node)
         for (const auto& c : node->children)
@@ -120,16 +132,35 @@ public:
       else
         while (j < hi && inside(j))
           ++j;
-      name.assign(dir);
-      const git_tree_entry* in_head = tree ? git_tree_entry_byname(tree.get(), name.c_str()) : nullptr;
-      const git_oid* sub =
-          in_head && git_tree_entry_type(in_head) == GIT_OBJECT_TREE ? git_tree_entry_id(in_head) : nullptr;
-      compare(i, j, m_entries[i].path.substr(0, child_prefix), child, sub);
+      compare(i, j, m_entries[i].path.substr(0, child_prefix), child, head_sub);
       i = j;
     }
   }
 
 private:
+  // The blobs of tree `to` that tree `from` (null: none) does not have at the same path and mode.
+  void compare_trees(const git_oid* from, const git_oid& to, std::string_view prefix) {
+    auto lookup = [&](const git_oid& id) {
+      git_tree* raw = nullptr;
+      if (git_tree_lookup(&raw, m_repo, &id) != 0)
+        throw FatalError(fmt::format("cannot read tree {}: {}", oid_hex(id), git_error_text()));
+      return GitTree(raw);
+    };
+    GitTree old_tree = from ? lookup(*from) : nullptr;
+    GitTree new_tree = lookup(to);
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+    git_diff* raw = nullptr;
+    if (git_diff_tree_to_tree(&raw, m_repo, old_tree.get(), new_tree.get(), &opts) != 0)
+      throw FatalError(fmt::format("cannot compare trees: {}", git_error_text()));
+    GitDiff diff(raw);
+    for (size_t k = 0; k < git_diff_num_deltas(diff.get()); ++k) {
+      const git_diff_delta* d = git_diff_get_delta(diff.get(), k);
+      if (d->status == GIT_DELTA_DELETED) continue;
+      add_staged(m_out, m_excludes, std::string(prefix) + d->new_file.path, d->new_file.mode, d->new_file.id);
+    }
+  }
+
   git_repository* m_repo;
   const std::vector<IndexEntry>& m_entries;
   const ExcludeSet& m_excludes;
@@ -139,7 +170,7 @@ private:
 } // namespace
 
 std::optional<StagedBlobs> staged_blobs_from_index_file(git_repository* repo, const ExcludeSet& excludes) {
-  std::optional<GitIndexFile> index = GitIndexFile::read(index_path(repo));
+  std::optional<GitIndexFile> index = GitIndexFile::read(index_path(repo), git_repository_path(repo));
   if (!index) return std::nullopt;
   GitTree tree = head_tree(repo);
   StagedBlobs staged;
