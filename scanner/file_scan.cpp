@@ -125,8 +125,8 @@ FileScanner::FileScanner(const ScanEngine& engine, size_t chunk_size)
 FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, BinaryPolicy binary) {
   FileOutcome outcome;
   const size_t capacity = m_chunk_size + 2 * overlap;
-  if (m_buffer.size() < capacity) m_buffer.resize(capacity);
-  char* buf = m_buffer.data();
+  if (!m_buffer) m_buffer.reset(new char[capacity]); // not zero-filled: only the pages a file needs are touched
+  char* buf = m_buffer.get();
 
   uint64_t win_start = 0; // absolute offset of buf[0]
   size_t filled = 0;

@@ -10,6 +10,7 @@
 #include "scanner/rules.hpp"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,7 +61,7 @@ public:
 private:
   const ScanEngine& m_engine;
   size_t m_chunk_size;
-  std::vector<char> m_buffer;
+  std::unique_ptr<char[]> m_buffer; // chunk_size + 2 * overlap bytes, allocated on first use
   std::vector<RawMatch> m_raw;
 };
 

@@ -62,6 +62,77 @@ private:
   const unsigned char* m_end;
 };
 
+// Decodes the entry at `c`. Version 4 paths are prefix-compressed against the previous entry's path:
+// `v4_path` holds that on entry and this entry's path on return, and e.path views it; in versions 2 and
+// 3 e.path views the file's bytes.
+bool decode_entry(Cursor& c, uint32_t version, std::string& v4_path, IndexEntry& e) {
+  const unsigned char* start = c.pos();
+  if (!c.has(62)) return false;
+  const unsigned char* fixed = c.take(62);
+  e = IndexEntry{};
+  e.mode = be32(fixed + 24);
+  git_oid_fromraw(&e.oid, fixed + 40);
+  const uint16_t flags = be16(fixed + 60);
+  e.stage = (flags >> 12) & 3;
+  if (flags & 0x4000) { // extended flags (v3+)
+    if (version < 3 || !c.has(2)) return false;
+    const uint16_t ext = be16(c.take(2));
+    e.intent_to_add = (ext & 0x2000) != 0;
+  }
+  // A sparse-index directory entry ("dir/"): a whole directory outside the sparse checkout.
+  e.sparse_dir = (e.mode & 0170000) == 0040000;
+  if (version == 4) {
+    auto strip = c.varint();
+    if (!strip || *strip > v4_path.size()) return false;
+    auto suffix = c.cstring();
+    if (!suffix) return false;
+    v4_path.resize(v4_path.size() - static_cast<size_t>(*strip));
+    v4_path += *suffix;
+    e.path = v4_path;
+    return true;
+  }
+  if (const size_t len = flags & 0xFFF; len < 0xFFF) { // the length is in the flags unless it is long
+    if (!c.has(len + 1) || c.pos()[len] != 0) return false;
+    e.path = std::string_view(reinterpret_cast<const char*>(c.take(len + 1)), len);
+  } else {
+    auto path = c.cstring();
+    if (!path) return false;
+    e.path = *path;
+  }
+  // Entries are padded with 1 to 8 NUL bytes to a multiple of 8 (the first NUL ends the path).
+  const size_t used = static_cast<size_t>(c.pos() - start);
+  const size_t padded = (used + 7) & ~size_t{7};
+  if (!c.has(padded - used)) return false;
+  c.take(padded - used);
+  return true;
+}
+
+// The size of a version 2 or 3 entry at `p` without decoding it (0: malformed): its name length is in its
+// flags, or, for a name of 4095 bytes or more, found by its NUL.
+size_t entry_size(const unsigned char* p, size_t avail, uint32_t version) {
+  if (avail < 62) return 0;
+  const uint16_t flags = be16(p + 60);
+  size_t head = 62;
+  if (flags & 0x4000) {
+    if (version < 3) return 0;
+    head = 64;
+  }
+  size_t len = flags & 0xFFF;
+  if (len == 0xFFF) {
+    const void* nul = avail > head ? std::memchr(p + head, 0, avail - head) : nullptr;
+    if (nul == nullptr) return 0;
+    len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - (p + head));
+  }
+  const size_t size = (head + len + 8) & ~size_t{7};
+  return size <= avail && p[head + len] == 0 ? size : 0;
+}
+
+// Only a split index's replacement entries have no name (they take the shared entry's); a sparse
+// directory's name, and only it, ends in '/'.
+bool name_ok(const IndexEntry& e, bool may_be_empty) {
+  return e.path.empty() ? may_be_empty : e.sparse_dir == (e.path.back() == '/');
+}
+
 // "TREE": per node, name NUL, ASCII entry count, ' ', ASCII subtree count, '\n', then the hash if the
 // entry count is not negative; children follow their parent (pre-order).
 bool parse_cache_tree(Cursor& c, CacheTreeNode& node, int depth) {
@@ -187,6 +258,77 @@ char* GitIndexFile::Arena::allocate(size_t n) {
   return p;
 }
 
+IndexEntryStream GitIndexFile::stream() const {
+  IndexEntryStream st;
+  if (m_materialized) {
+    st.m_list = &m_list;
+  } else {
+    st.m_raw = m_raw;
+    st.m_version = m_version;
+    st.m_left = m_count;
+  }
+  return st;
+}
+
+size_t GitIndexFile::size() const {
+  return m_materialized ? m_list.size() : m_count;
+}
+
+const IndexEntry* IndexEntryStream::peek() {
+  if (m_loaded) return &m_current;
+  if (m_list) {
+    if (m_index >= m_list->size()) return nullptr;
+    m_current = (*m_list)[m_index];
+  } else {
+    if (m_left == 0 || m_failed) return nullptr;
+    const auto* p = reinterpret_cast<const unsigned char*>(m_raw.data());
+    Cursor c(p + m_pos, p + m_raw.size());
+    if (!decode_entry(c, m_version, m_v4_path, m_current) || !name_ok(m_current, false)) {
+      m_failed = true; // the parse pass checked every entry: only a changed file gets here
+      return nullptr;
+    }
+    m_next_pos = static_cast<size_t>(c.pos() - p);
+  }
+  m_loaded = true;
+  return &m_current;
+}
+
+void IndexEntryStream::skip(uint64_t n) {
+  if (n == 0 || !peek()) return;
+  advance();
+  --n;
+  if (m_list) {
+    m_index = std::min<size_t>(m_list->size(), m_index + n);
+    return;
+  }
+  if (m_version == 4) { // each path depends on the one before: decode them all
+    while (n-- > 0 && peek())
+      advance();
+    return;
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(m_raw.data());
+  for (; n > 0 && m_left > 0; --n, --m_left) {
+    const size_t size = entry_size(p + m_pos, m_raw.size() - m_pos, m_version);
+    if (size == 0) {
+      m_failed = true;
+      return;
+    }
+    m_pos += size;
+  }
+  if (n > 0) m_failed = true; // fewer entries than the caller knew of
+}
+
+void IndexEntryStream::advance() {
+  if (!peek()) return;
+  m_loaded = false;
+  if (m_list) {
+    ++m_index;
+  } else {
+    m_pos = m_next_pos;
+    --m_left;
+  }
+}
+
 GitIndexFile::Mapping::~Mapping() {
   if (m_addr) ::munmap(m_addr, m_size);
 }
@@ -198,64 +340,33 @@ std::optional<GitIndexFile> GitIndexFile::parse(std::string_view bytes) {
 }
 
 bool GitIndexFile::parse_bytes(std::string_view bytes, IndexSplitLink* link) {
-  GitIndexFile& index = *this;
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t size = bytes.size();
   if (size < 12 + hash_size || std::memcmp(data, "DIRC", 4) != 0) return false;
-  const uint32_t version = be32(data + 4);
-  if (version < 2 || version > 4) return false;
-  const uint32_t count = be32(data + 8);
+  m_version = be32(data + 4);
+  if (m_version < 2 || m_version > 4) return false;
+  m_count = be32(data + 8);
   Cursor c(data + 12, data + size - hash_size);
-  if (count > size / 62) return false;
-  index.m_entries.reserve(count);
+  if (m_count > size / 62) return false;
 
-  std::string_view previous;
-  for (uint32_t i = 0; i < count; ++i) {
-    const unsigned char* start = c.pos();
-    if (!c.has(62)) return false;
-    const unsigned char* fixed = c.take(62);
-    IndexEntry e;
-    e.mode = be32(fixed + 24);
-    git_oid_fromraw(&e.oid, fixed + 40);
-    const uint16_t flags = be16(fixed + 60);
-    e.stage = (flags >> 12) & 3;
-    if (flags & 0x4000) { // extended flags (v3+)
-      if (version < 3 || !c.has(2)) return false;
-      const uint16_t ext = be16(c.take(2));
-      e.intent_to_add = (ext & 0x2000) != 0;
-    }
-    // A sparse-index directory entry ("dir/"): a whole directory outside the sparse checkout.
-    e.sparse_dir = (e.mode & 0170000) == 0040000;
-    if (version == 4) {
-      auto strip = c.varint();
-      if (!strip || *strip > previous.size()) return false;
-      auto suffix = c.cstring();
-      if (!suffix) return false;
-      const size_t keep = previous.size() - static_cast<size_t>(*strip);
-      char* path = index.m_v4_paths.allocate(keep + suffix->size());
-      std::memcpy(path, previous.data(), keep); // `previous` is in an earlier, never moved, block
-      std::memcpy(path + keep, suffix->data(), suffix->size());
-      e.path = std::string_view(path, keep + suffix->size());
-    } else if (const size_t len = flags & 0xFFF; len < 0xFFF) { // the length is in the flags unless long
-      if (!c.has(len + 1) || c.pos()[len] != 0) return false;
-      e.path = std::string_view(reinterpret_cast<const char*>(c.take(len + 1)), len);
+  // One pass to find the extensions after the entries; nothing is stored, since a vector of 100,000
+  // entries costs more (fresh pages) than reading them twice. Versions 2 and 3 are only measured here
+  // (the stream checks each entry it decodes); version 4 must be decoded to be measured.
+  std::string v4_path;
+  IndexEntry e;
+  bool nameless = false;
+  for (uint32_t i = 0; i < m_count; ++i) {
+    if (m_version == 4) {
+      if (!decode_entry(c, m_version, v4_path, e) || !name_ok(e, link != nullptr)) return false;
+      nameless |= e.path.empty();
     } else {
-      auto path = c.cstring();
-      if (!path) return false;
-      e.path = *path;
+      const size_t n = entry_size(c.pos(), static_cast<size_t>(c.end() - c.pos()), m_version);
+      if (n == 0) return false;
+      nameless |= (be16(c.pos() + 60) & 0xFFF) == 0;
+      c.take(n);
     }
-    if (version != 4) {
-      // Entries are padded with 1 to 8 NUL bytes to a multiple of 8 (the first NUL ends the path).
-      const size_t used = static_cast<size_t>(c.pos() - start);
-      const size_t padded = (used + 7) & ~size_t{7};
-      if (!c.has(padded - used)) return false;
-      c.take(padded - used);
-    }
-    // Only a split index's replacement entries have no name (they take the shared entry's).
-    if (e.path.empty() ? link == nullptr : e.sparse_dir != (e.path.back() == '/')) return false;
-    previous = e.path;
-    index.m_entries.push_back(e);
   }
+  m_raw = std::string_view(bytes.data() + 12, static_cast<size_t>(c.pos() - (data + 12)));
 
   while (c.has(8)) {
     const unsigned char* sig = c.take(4);
@@ -264,8 +375,8 @@ bool GitIndexFile::parse_bytes(std::string_view bytes, IndexSplitLink* link) {
     const unsigned char* body = c.take(len);
     Cursor ext(body, body + len);
     if (std::memcmp(sig, "TREE", 4) == 0) {
-      if (len > 0 && !parse_cache_tree(ext, index.m_root, 0)) return false;
-      index.m_has_cache_tree = len > 0;
+      if (len > 0 && !parse_cache_tree(ext, m_root, 0)) return false;
+      m_has_cache_tree = len > 0;
     } else if (std::memcmp(sig, "link", 4) == 0) {
       if (link == nullptr || !parse_link(ext, *link)) return false; // a shared index links no further
     } else if (std::memcmp(sig, "sdir", 4) == 0) {
@@ -276,18 +387,34 @@ bool GitIndexFile::parse_bytes(std::string_view bytes, IndexSplitLink* link) {
       return false; // another required one
     }
   }
-  if (!(link && link->present))
-    for (const auto& e : index.m_entries)
-      if (e.path.empty()) return false;
-  return true;
+  return !nameless || (link && link->present);
 }
 
-bool GitIndexFile::merge_split(const GitIndexFile& base, const IndexSplitLink& link) {
-  std::vector<IndexEntry> merged = base.m_entries;
+std::vector<IndexEntry> GitIndexFile::decode_all() {
+  std::vector<IndexEntry> out;
+  out.reserve(m_count);
+  const auto* p = reinterpret_cast<const unsigned char*>(m_raw.data());
+  Cursor c(p, p + m_raw.size());
+  std::string v4_path;
+  IndexEntry e;
+  for (uint32_t i = 0; i < m_count && decode_entry(c, m_version, v4_path, e); ++i) {
+    if (m_version == 4) { // the path views v4_path, which the next entry overwrites: keep a copy
+      char* kept = m_v4_paths.allocate(e.path.size());
+      std::memcpy(kept, e.path.data(), e.path.size());
+      e.path = std::string_view(kept, e.path.size());
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+bool GitIndexFile::merge_split(GitIndexFile& base, const IndexSplitLink& link) {
+  std::vector<IndexEntry> merged = base.decode_all();
+  const std::vector<IndexEntry> own = decode_all();
   size_t used = 0;
   for (size_t pos : link.replaced) {
-    if (pos >= merged.size() || used >= m_entries.size() || !m_entries[used].path.empty()) return false;
-    IndexEntry e = m_entries[used++];
+    if (pos >= merged.size() || used >= own.size() || !own[used].path.empty()) return false;
+    IndexEntry e = own[used++];
     e.path = merged[pos].path;
     merged[pos] = e;
   }
@@ -299,24 +426,25 @@ bool GitIndexFile::merge_split(const GitIndexFile& base, const IndexSplitLink& l
   // Entries after the replacements are additions, sorted like the index: merge them in, an addition
   // taking the place of a kept entry with the same path and stage.
   std::vector<IndexEntry> out;
-  out.reserve(merged.size() + m_entries.size() - used);
+  out.reserve(merged.size() + own.size() - used);
   auto before = [](const IndexEntry& a, const IndexEntry& b) {
     int c = a.path.compare(b.path);
     return c != 0 ? c < 0 : a.stage < b.stage;
   };
   size_t i = 0, j = used;
-  while (i < merged.size() || j < m_entries.size()) {
+  while (i < merged.size() || j < own.size()) {
     if (i < merged.size() && gone[i]) {
       ++i;
-    } else if (j >= m_entries.size() || (i < merged.size() && before(merged[i], m_entries[j]))) {
+    } else if (j >= own.size() || (i < merged.size() && before(merged[i], own[j]))) {
       out.push_back(merged[i++]);
     } else {
-      if (m_entries[j].path.empty()) return false;
-      if (i < merged.size() && !before(m_entries[j], merged[i])) ++i; // same path and stage: replaced
-      out.push_back(m_entries[j++]);
+      if (own[j].path.empty()) return false;
+      if (i < merged.size() && !before(own[j], merged[i])) ++i; // same path and stage: replaced
+      out.push_back(own[j++]);
     }
   }
-  m_entries = std::move(out);
+  m_list = std::move(out);
+  m_materialized = true;
   return true;
 }
 

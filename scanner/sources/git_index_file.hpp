@@ -1,9 +1,9 @@
 // A read-only parser of git's index file (versions 2 to 4), its cache-tree, split-index ("link") and
 // sparse-index extensions. libgit2 1.5 reads an index of 100,000 entries in hundreds of milliseconds (it
 // hashes the whole file and allocates per entry) and cannot read split or sparse indexes at all; a
-// pre-commit hook can afford neither. This parser maps the file and keeps one small record per entry
-// that points into it. Anything it does not understand makes it decline, and the caller falls back to
-// libgit2.
+// pre-commit hook can afford neither. This parser maps the file, checks it once and then streams its
+// entries (only a split index, whose entries come from two files, is merged into a list). Anything it
+// does not understand makes it decline, and the caller falls back to libgit2.
 #pragma once
 
 #include <git2/oid.h>
@@ -42,6 +42,27 @@ struct CacheTreeNode {
   std::vector<CacheTreeNode> children;
 };
 
+// Reads the entries of a GitIndexFile in order, one at a time: an index of 100,000 entries is never
+// held as 100,000 records. peek()'s entry (and its path) stays valid until advance().
+class IndexEntryStream {
+public:
+  const IndexEntry* peek(); // the current entry; null at the end
+  void advance();
+  void skip(uint64_t n);                   // advances n entries, decoding as little as the format allows
+  bool failed() const { return m_failed; } // the bytes changed under the reader since it checked them
+
+private:
+  friend class GitIndexFile;
+  const std::vector<IndexEntry>* m_list = nullptr; // a merged split index
+  size_t m_index = 0;
+  std::string_view m_raw; // else: the entries as they are in the file
+  uint32_t m_version = 2, m_left = 0;
+  size_t m_pos = 0, m_next_pos = 0;
+  std::string m_v4_path;
+  IndexEntry m_current;
+  bool m_loaded = false, m_failed = false;
+};
+
 class GitIndexFile {
 public:
   // nullopt when the file cannot be read or uses a feature this parser does not handle. parse() borrows
@@ -50,7 +71,8 @@ public:
   static std::optional<GitIndexFile> parse(std::string_view bytes);
   static std::optional<GitIndexFile> read(const std::string& path, const std::string& git_dir);
 
-  const std::vector<IndexEntry>& entries() const { return m_entries; }
+  IndexEntryStream stream() const; // valid while this object lives
+  size_t size() const;             // number of entries
   const CacheTreeNode* cache_tree() const { return m_has_cache_tree ? &m_root : nullptr; }
 
 private:
@@ -73,7 +95,8 @@ private:
     size_t m_size = 0;
   };
   bool parse_bytes(std::string_view bytes, IndexSplitLink* link); // link: null unless a split index may link
-  bool merge_split(const GitIndexFile& base, const IndexSplitLink& link);
+  std::vector<IndexEntry> decode_all();                           // every entry; version-4 paths copied into m_v4_paths
+  bool merge_split(GitIndexFile& base, const IndexSplitLink& link);
   static std::string oid_text(const git_oid& id);
 
   Mapping m_mapping;
@@ -88,7 +111,10 @@ private:
     size_t m_used = 0, m_block_size = 0;
   };
   Arena m_v4_paths;
-  std::vector<IndexEntry> m_entries;
+  std::string_view m_raw; // the entries' bytes
+  uint32_t m_version = 2, m_count = 0;
+  bool m_materialized = false; // a split index: the merged entries are in m_list
+  std::vector<IndexEntry> m_list;
   CacheTreeNode m_root;
   bool m_has_cache_tree = false;
 };

@@ -63,16 +63,15 @@ void add_staged(StagedBlobs& staged, const ExcludeSet& excludes, std::string_vie
 
 class CacheTreeComparer {
 public:
-  CacheTreeComparer(git_repository* repo, const std::vector<IndexEntry>& entries, const ExcludeSet& excludes,
-                    StagedBlobs& out)
+  CacheTreeComparer(git_repository* repo, IndexEntryStream& entries, const ExcludeSet& excludes, StagedBlobs& out)
       : m_repo(repo), m_entries(entries), m_excludes(excludes), m_out(out) {}
 
-  // Entries [lo, hi) all start with `prefix` (empty or ending in '/'); `node` is their cache-tree
-  // directory (may be null) and `head` the oid of HEAD's tree for the same directory (may be null).
-  void compare(size_t lo, size_t hi, std::string_view prefix, const CacheTreeNode* node, const git_oid* head) {
-    if (node && head && node->entry_count >= 0 && static_cast<size_t>(node->entry_count) == hi - lo &&
-        git_oid_equal(&node->oid, head))
-      return; // the index would write exactly HEAD's tree here: nothing below is staged
+  // Consumes the entries under `prefix` (empty or ending in '/'), which the stream is at; `node` is their
+  // cache-tree directory (may be null) and `head` the oid of HEAD's tree for the same directory (may be
+  // null). Returns false if the index turned out to be inconsistent.
+  bool compare(const std::string& prefix, const CacheTreeNode* node, const git_oid* head) {
+    if (node && head && node->entry_count >= 0 && git_oid_equal(&node->oid, head))
+      return skip(static_cast<uint64_t>(node->entry_count), prefix); // the index would write HEAD's tree here
     GitTree tree;
     if (head) {
       git_tree* raw = nullptr;
@@ -81,36 +80,38 @@ public:
       tree.reset(raw);
     }
     std::string name; // NUL-terminated copy for libgit2's lookups
-    size_t i = lo;
-    while (i < hi) {
-      const std::string_view rest = m_entries[i].path.substr(prefix.size());
+    auto in_head = [&](std::string_view n) -> const git_tree_entry* {
+      if (!tree) return nullptr;
+      name.assign(n);
+      return git_tree_entry_byname(tree.get(), name.c_str());
+    };
+    while (const IndexEntry* e = m_entries.peek()) {
+      if (!e->path.starts_with(prefix)) break;
+      const std::string_view rest = e->path.substr(prefix.size());
       const size_t slash = rest.find('/');
       if (slash == std::string_view::npos) {
-        size_t j = i + 1;
-        bool conflicted = m_entries[i].stage != 0;
-        while (j < hi && m_entries[j].path == m_entries[i].path)
-          conflicted |= m_entries[j++].stage != 0;
-        if (!conflicted) {
-          name.assign(rest);
-          const git_tree_entry* in_head = tree ? git_tree_entry_byname(tree.get(), name.c_str()) : nullptr;
-          const bool unchanged = in_head && git_oid_equal(git_tree_entry_id(in_head), &m_entries[i].oid) &&
-                                 static_cast<uint32_t>(git_tree_entry_filemode(in_head)) == m_entries[i].mode;
-          if (!unchanged) add_staged(m_out, m_excludes, m_entries[i].path, m_entries[i].mode, m_entries[i].oid);
-        }
-        i = j; // a conflict cannot be committed until it is resolved
+        const IndexEntry entry = *e;
+        const std::string path(entry.path); // the stream reuses its buffer
+        bool conflicted = entry.stage != 0;
+        m_entries.advance();
+        for (const IndexEntry* same; (same = m_entries.peek()) && same->path == path; m_entries.advance())
+          conflicted |= same->stage != 0;
+        if (conflicted) continue; // a conflict cannot be committed until it is resolved
+        const git_tree_entry* old = in_head(std::string_view(path).substr(prefix.size()));
+        const bool unchanged = old && git_oid_equal(git_tree_entry_id(old), &entry.oid) &&
+                               static_cast<uint32_t>(git_tree_entry_filemode(old)) == entry.mode;
+        if (!unchanged) add_staged(m_out, m_excludes, path, entry.mode, entry.oid);
         continue;
       }
-      const std::string_view dir = rest.substr(0, slash);
-      const size_t child_prefix = prefix.size() + slash + 1;
-      name.assign(dir);
-      const git_tree_entry* in_head_dir = tree ? git_tree_entry_byname(tree.get(), name.c_str()) : nullptr;
-      const git_oid* head_sub =
-          in_head_dir && git_tree_entry_type(in_head_dir) == GIT_OBJECT_TREE ? git_tree_entry_id(in_head_dir) : nullptr;
-      if (m_entries[i].sparse_dir && m_entries[i].path.size() == child_prefix) {
+      const std::string child_prefix(e->path.substr(0, prefix.size() + slash + 1));
+      const std::string dir(rest.substr(0, slash));
+      const git_tree_entry* old = in_head(dir);
+      const git_oid* head_sub = old && git_tree_entry_type(old) == GIT_OBJECT_TREE ? git_tree_entry_id(old) : nullptr;
+      if (e->sparse_dir && e->path.size() == child_prefix.size()) {
         // A directory outside a sparse checkout, held as one tree: staged only if that tree changed.
-        if (!head_sub || !git_oid_equal(head_sub, &m_entries[i].oid))
-          compare_trees(head_sub, m_entries[i].oid, m_entries[i].path);
-        ++i;
+        const git_oid sparse_tree = e->oid;
+        m_entries.advance();
+        if (!head_sub || !git_oid_equal(head_sub, &sparse_tree)) compare_trees(head_sub, sparse_tree, child_prefix);
         continue;
       }
       const CacheTreeNode* child = nullptr;
@@ -120,21 +121,9 @@ public:
             child = &c;
             break;
           }
-      size_t j = i + 1;
-      auto inside = [&](size_t k) {
-        const std::string_view p = m_entries[k].path;
-        return p.size() > child_prefix && p.compare(0, child_prefix, m_entries[i].path, 0, child_prefix) == 0;
-      };
-      if (child && child->entry_count >= 0 && i + static_cast<size_t>(child->entry_count) <= hi &&
-          inside(i + static_cast<size_t>(child->entry_count) - 1) &&
-          (i + static_cast<size_t>(child->entry_count) == hi || !inside(i + static_cast<size_t>(child->entry_count))))
-        j = i + static_cast<size_t>(child->entry_count); // a valid cache-tree node says where it ends
-      else
-        while (j < hi && inside(j))
-          ++j;
-      compare(i, j, m_entries[i].path.substr(0, child_prefix), child, head_sub);
-      i = j;
+      if (!compare(child_prefix, child, head_sub)) return false;
     }
+    return !m_entries.failed();
   }
 
 private:
@@ -161,8 +150,22 @@ private:
     }
   }
 
+  // Skips the `count` entries a valid cache-tree node covers, checking that they are exactly the
+  // entries under `prefix`.
+  bool skip(uint64_t count, const std::string& prefix) {
+    const IndexEntry* first = m_entries.peek();
+    if (count == 0) return !(first && first->path.starts_with(prefix)) && !m_entries.failed(); // empty tree
+    if (!first || !first->path.starts_with(prefix)) return false;
+    m_entries.skip(count - 1);
+    const IndexEntry* last = m_entries.peek();
+    if (!last || !last->path.starts_with(prefix)) return false;
+    m_entries.advance();
+    const IndexEntry* next = m_entries.peek();
+    return !(next && next->path.starts_with(prefix)) && !m_entries.failed();
+  }
+
   git_repository* m_repo;
-  const std::vector<IndexEntry>& m_entries;
+  IndexEntryStream& m_entries;
   const ExcludeSet& m_excludes;
   StagedBlobs& m_out;
 };
@@ -174,8 +177,10 @@ std::optional<StagedBlobs> staged_blobs_from_index_file(git_repository* repo, co
   if (!index) return std::nullopt;
   GitTree tree = head_tree(repo);
   StagedBlobs staged;
-  CacheTreeComparer(repo, index->entries(), excludes, staged)
-      .compare(0, index->entries().size(), "", index->cache_tree(), tree ? git_tree_id(tree.get()) : nullptr);
+  IndexEntryStream entries = index->stream();
+  if (!CacheTreeComparer(repo, entries, excludes, staged)
+           .compare("", index->cache_tree(), tree ? git_tree_id(tree.get()) : nullptr))
+    return std::nullopt; // inconsistent (a cache-tree that does not match its entries): let libgit2 judge
   return staged;
 }
 
