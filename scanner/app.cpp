@@ -127,7 +127,9 @@ void notice(const Options& o, const std::string& message) {
 
 int run_git_command(const Options& cli) {
   GitLibrary library;
-  GitRepository repo = open_repository(cli.command == Command::staged ? cli.repo : cli.paths[0]);
+  GitRepository repo = cli.command == Command::git ? open_repository(cli.paths[0])
+                       : cli.repo.empty()          ? open_repository_from_environment()
+                                                   : open_repository(cli.repo);
   const Options o = with_project_config(cli, work_tree_root(repo.get()));
   const ExcludeSet excludes(o.excludes);
   BlobScanConfig config;

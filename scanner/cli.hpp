@@ -17,7 +17,7 @@ enum class Format { text, json, jsonl, sarif };
 struct Options {
   Command command = Command::help;
   std::vector<std::string> paths; // scan: PATH... (default "."); git: REPO (default ".")
-  std::string repo = ".";         // staged: --repo DIR
+  std::string repo;               // staged: --repo DIR; empty: from the environment (GIT_DIR) or "."
   std::string range;              // git: --range A..B; empty for the whole history
   Format format = Format::text;
   std::string output;                               // -o/--output; empty: standard output

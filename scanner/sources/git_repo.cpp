@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace dtscan {
@@ -40,6 +41,21 @@ GitRepository open_repository(const std::string& path) {
   if (rc == GIT_ENOTFOUND) throw FatalError(fmt::format("not a git repository: {}", path));
   if (rc != 0) throw FatalError(fmt::format("cannot open git repository {}: {}", path, git_error_text()));
   return GitRepository(raw);
+}
+
+GitRepository open_repository_from_environment() {
+  // libgit2 1.5's GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE ("unimplemented"): done by hand.
+  const char* dir = std::getenv("GIT_DIR");
+  if (dir == nullptr || *dir == '\0') return open_repository(".");
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  if (rc == GIT_ENOTFOUND) throw FatalError(fmt::format("not a git repository: {} (GIT_DIR)", dir));
+  if (rc != 0) throw FatalError(fmt::format("cannot open git repository {} (GIT_DIR): {}", dir, git_error_text()));
+  GitRepository repo(raw);
+  const char* work_tree = std::getenv("GIT_WORK_TREE");
+  if (work_tree != nullptr && *work_tree != '\0' && git_repository_set_workdir(repo.get(), work_tree, 0) != 0)
+    throw FatalError(fmt::format("cannot use work tree {} (GIT_WORK_TREE): {}", work_tree, git_error_text()));
+  return repo;
 }
 
 GitRepository reopen_repository(git_repository* repo) {

@@ -42,6 +42,10 @@ std::string git_error_text(std::string_view fallback = "unknown libgit2 error");
 // linked worktree or a bare repository. Not a repository: FatalError "not a git repository: PATH".
 GitRepository open_repository(const std::string& path);
 
+// Opens the repository the way git does from the environment: GIT_DIR and GIT_WORK_TREE when set (a
+// hook of `git --git-dir=... commit` gets them), else a search from the current directory.
+GitRepository open_repository_from_environment();
+
 // Opens the same repository again (for another thread: a git_repository is not shared between threads).
 GitRepository reopen_repository(git_repository* repo);
 

@@ -300,4 +300,18 @@ run_in "$Y" "$DTSCAN" staged --format jsonl
 assert_rc 1 "orphan branch: the whole index is new against the empty tree"
 assert_eq "kept.env:1" "$(where "$OUT" "$tid4")" "orphan branch: the index's token"
 
+# --- GIT_DIR and GIT_WORK_TREE (the hook of `git --git-dir=... --work-tree=... commit`) ------------------
+Z="$T/separate"
+mkrepo "$Z"
+printf 'DT_API_TOKEN=%s\n' "$tok4" >"$Z/env.sh"
+git -C "$Z" add env.sh
+mkdir -p "$T/elsewhere"
+RC=0
+(cd "$T/elsewhere" && GIT_DIR="$Z/.git" GIT_WORK_TREE="$Z" "$DTSCAN" staged --format jsonl >"$OUT" 2>"$ERR") || RC=$?
+assert_rc 1 "GIT_DIR and GIT_WORK_TREE name the repository, not the current directory"
+assert_eq "env.sh:1" "$(where "$OUT" "$tid4")" "GIT_DIR: the staged token"
+RC=0
+(cd "$T/elsewhere" && GIT_DIR="$T/no-such-dir" "$DTSCAN" staged >"$OUT" 2>"$ERR") || RC=$?
+expect_fatal "GIT_DIR naming no repository"
+
 finish

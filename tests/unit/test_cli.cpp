@@ -70,7 +70,7 @@ TEST_CASE("git commands: staged, git, baselines") {
   CHECK(s.command == Command::staged);
   CHECK(s.repo == "sub/dir");
   CHECK(s.paths.empty());
-  CHECK(parse_command_line({"staged"}).repo == ".");
+  CHECK(parse_command_line({"staged"}).repo.empty()); // from GIT_DIR, or the current directory
 
   Options g = parse_command_line({"git", "--range=origin/main..HEAD", "repo.git", "-j1"});
   CHECK(g.command == Command::git);
