@@ -39,12 +39,7 @@ bool Baseline::contains(const Finding& f) const {
 
 Baseline Baseline::parse(const std::string& json_text, const std::string& origin) {
   auto fail = [&](const std::string& what) { throw FatalError(fmt::format("invalid baseline {}: {}", origin, what)); };
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::exception& e) {
-    fail(json_error_text(e));
-  }
+  const nlohmann::json doc = parse_json(json_text, "baseline", origin);
   if (!doc.is_object()) fail("the top level must be an object");
   auto s = doc.find("schema");
   if (s == doc.end() || !s->is_string() || *s != schema) fail(fmt::format("\"schema\" must be \"{}\"", schema));

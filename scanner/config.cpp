@@ -16,12 +16,7 @@ namespace dtscan {
 
 ProjectConfig parse_project_config(const std::string& json_text, const std::string& path) {
   auto fail = [&](const std::string& what) { throw FatalError(fmt::format("invalid config file {}: {}", path, what)); };
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::exception& e) {
-    fail(json_error_text(e));
-  }
+  const nlohmann::json doc = parse_json(json_text, "config file", path);
   if (!doc.is_object()) fail("the top level must be an object");
   ProjectConfig c;
   c.path = path;

@@ -28,12 +28,11 @@ std::string read_text_file(const std::string& path, std::string_view what) {
   return text.str();
 }
 
-nlohmann::json read_json_file(const std::string& path, std::string_view what) {
-  std::string text = read_text_file(path, what);
+nlohmann::json parse_json(const std::string& text, std::string_view what, const std::string& origin) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    throw FatalError(fmt::format("invalid {} {}: {}", what, path, json_error_text(e)));
+    throw FatalError(fmt::format("invalid {} {}: {}", what, origin, json_error_text(e)));
   }
 }
 

@@ -12,8 +12,8 @@ namespace dtscan {
 // The bytes of `path`; `what` names the kind of file in messages ("baseline", "config file").
 std::string read_text_file(const std::string& path, std::string_view what);
 
-// Parses `path` as JSON.
-nlohmann::json read_json_file(const std::string& path, std::string_view what);
+// Parses JSON text from `origin` (a file name); a syntax error is "invalid WHAT ORIGIN: reason".
+nlohmann::json parse_json(const std::string& text, std::string_view what, const std::string& origin);
 
 // The message of a JSON parse error without nlohmann's "[json.exception.x.y]" tag.
 std::string json_error_text(const std::exception& e);
