@@ -156,8 +156,13 @@ int run_git_command(const Options& cli) {
     HistoryStats stats;
     scan_blobs(
         engine, repo.get(), config,
-        [&](const BlobSink& sink) { stats = history_blobs(repo.get(), o.range, excludes, sink); }, collector);
+        [&](const BlobSink& sink) {
+          stats =
+              history_blobs(repo.get(), o.range, excludes, sink, [&](const std::string& msg) { collector.warn(msg); });
+        },
+        collector);
     collector.skipped(config.threads, stats.excluded);
+    collector.add_errors(config.threads, stats.errors);
     if (stats.commits == 0)
       notice(o, o.range.empty() ? "nothing to scan: the repository has no commits"
                                 : fmt::format("nothing to scan: no commits in {}", o.range));

@@ -6,6 +6,7 @@
 #include "scanner/sources/git_history.hpp"
 
 #include "scanner/error.hpp"
+#include "scanner/printable.hpp"
 #include "scanner/sources/git_commits.hpp"
 #include "scanner/sources/git_repo.hpp"
 #include "scanner/sources/oid_set.hpp"
@@ -19,8 +20,9 @@ namespace {
 
 class TreeWalker {
 public:
-  TreeWalker(git_repository* repo, const ExcludeSet& excludes, const BlobSink& emit, HistoryStats& stats)
-      : m_repo(repo), m_excludes(excludes), m_emit(emit), m_stats(stats) {
+  TreeWalker(git_repository* repo, const ExcludeSet& excludes, const BlobSink& emit, const WarningSink& warn,
+             HistoryStats& stats)
+      : m_repo(repo), m_excludes(excludes), m_emit(emit), m_warn(warn), m_stats(stats) {
     git_odb* odb = nullptr;
     if (git_repository_odb(&odb, repo) != 0)
       throw FatalError(fmt::format("cannot open the object database: {}", git_error_text()));
@@ -54,16 +56,26 @@ public:
 private:
   // Returns whether the whole tree was taken in (no entry was excluded), which alone lets it be skipped
   // the next time it appears: an excluded path inside it could be a scanned path elsewhere.
-  bool walk(const git_oid& tree_id, std::string& prefix, const std::string* commit) {
+  bool walk(const git_oid& tree_id, std::string& prefix, const std::string* commit, unsigned depth = 0) {
     if (m_seen.contains(tree_id)) return true;
+    // A tree that cannot be read is one warning and an error count, not the end of the scan: the rest
+    // of the history is still worth scanning (partial clones, corrupt or hostile repositories).
+    auto problem = [&](std::string_view what) {
+      ++m_stats.errors;
+      m_warn(fmt::format("dtscan: warning: {} tree {} at '{}'{}{}", what, oid_hex(tree_id),
+                         printable(prefix.empty() ? std::string_view("/") : std::string_view(prefix)),
+                         commit && commit != &no_commit ? " in commit " : "",
+                         commit && commit != &no_commit ? commit->substr(0, 12) : ""));
+      return false;
+    };
+    if (depth > max_depth) return problem("skipped (nested more than 4096 deep)");
     // The raw object, parsed here: a git_tree would be built, cached and locked for nothing, and this
     // loop is the single-threaded part of a history scan.
     git_odb_object* raw = nullptr;
     if (git_odb_read(&raw, m_odb.get(), &tree_id) != 0)
-      throw FatalError(fmt::format("cannot read tree {}: {}", oid_hex(tree_id), git_error_text()));
+      return problem(fmt::format("cannot read ({})", git_error_text()));
     GitOdbObject tree(raw);
-    if (git_odb_object_type(raw) != GIT_OBJECT_TREE)
-      throw FatalError(fmt::format("object {} is not a tree", oid_hex(tree_id)));
+    if (git_odb_object_type(raw) != GIT_OBJECT_TREE) return problem("not a tree:");
     const char* p = static_cast<const char*>(git_odb_object_data(raw));
     const char* const end = p + git_odb_object_size(raw);
     bool complete = true;
@@ -76,8 +88,10 @@ private:
       const char* name = p < end && *p == ' ' ? p + 1 : end;
       const char* nul =
           name < end ? static_cast<const char*>(std::memchr(name, 0, static_cast<size_t>(end - name))) : nullptr;
-      if (nul == nullptr || end - nul < 1 + GIT_OID_RAWSZ)
-        throw FatalError(fmt::format("corrupt tree {}", oid_hex(tree_id)));
+      if (nul == nullptr || end - nul < 1 + GIT_OID_RAWSZ) {
+        prefix.resize(base);
+        return problem("corrupt");
+      }
       git_oid id;
       git_oid_fromraw(&id, reinterpret_cast<const unsigned char*>(nul + 1));
       p = nul + 1 + GIT_OID_RAWSZ;
@@ -94,7 +108,7 @@ private:
       }
       if (kind == EntryKind::directory) {
         prefix += '/';
-        complete &= walk(id, prefix, commit);
+        complete &= walk(id, prefix, commit, depth + 1);
         continue;
       }
       m_seen.insert(id);
@@ -109,17 +123,19 @@ private:
   GitOdb m_odb;
   const ExcludeSet& m_excludes;
   const BlobSink& m_emit;
+  const WarningSink& m_warn;
   HistoryStats& m_stats;
-  const std::string no_commit; // marks a walk that emits blobs without a commit
-  OidSet m_seen;               // trees and blobs
+  static constexpr unsigned max_depth = 4096; // git's own core.maxTreeDepth
+  const std::string no_commit;                // marks a walk that emits blobs without a commit
+  OidSet m_seen;                              // trees and blobs
 };
 
 } // namespace
 
 HistoryStats history_blobs(git_repository* repo, const std::string& range, const ExcludeSet& excludes,
-                           const BlobSink& emit) {
+                           const BlobSink& emit, const WarningSink& warn) {
   HistoryStats stats;
-  TreeWalker walker(repo, excludes, emit, stats);
+  TreeWalker walker(repo, excludes, emit, warn, stats);
   const CommitList list = list_commits(repo, range);
   for (const auto& tree : list.boundary_trees)
     walker.mark_seen(tree);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "scanner/sources/blob_job.hpp"
+#include "scanner/sources/fs_walk.hpp"
 #include "scanner/sources/glob.hpp"
 
 #include <git2.h>
@@ -16,11 +17,12 @@ namespace dtscan {
 struct HistoryStats {
   uint64_t commits = 0;  // commits whose trees were visited
   uint64_t excluded = 0; // blob paths skipped by --exclude / .dtscan.json
+  uint64_t errors = 0;   // trees that could not be read (each also a warning)
 };
 
 // range: empty for the whole history, else "A..B". Emits on the calling thread. FatalError for a bad
-// range or a corrupt repository.
+// range or a commit that cannot be read; a tree that cannot be read is a warning and the walk goes on.
 HistoryStats history_blobs(git_repository* repo, const std::string& range, const ExcludeSet& excludes,
-                           const BlobSink& emit);
+                           const BlobSink& emit, const WarningSink& warn);
 
 } // namespace dtscan

@@ -324,4 +324,19 @@ expect_fatal "shallow clone: --range reaching past the cut is an unknown revisio
 run "$DTSCAN" git --range main "$P"
 expect_fatal "--range without '..'"
 
+# --- a tree object that cannot be read (partial clone, corrupt repository): a warning, not the end ---------
+M="$T/missing-tree"
+mkrepo "$M"
+mkdir -p "$M/lost" "$M/kept"
+printf 'DT_API_TOKEN=%s\n' "$tok_old" >"$M/lost/a.env"
+printf 'DT_API_TOKEN=%s\n' "$tok_new" >"$M/kept/b.env"
+commit_all "$M" "two directories"
+lost_tree=$(git -C "$M" rev-parse HEAD:lost)
+rm -f "$M/.git/objects/${lost_tree:0:2}/${lost_tree:2}"
+run "$DTSCAN" git --format json "$M"
+assert_rc 1 "missing tree: the rest of the history is still scanned"
+assert_file_contains "$OUT" "$(tid_of "$tok_new")" "missing tree: the readable directory's token"
+assert_file_contains "$ERR" "$lost_tree" "missing tree: a warning names the tree"
+assert_eq 1 "$(json_num "$OUT" errors)" "missing tree: counted in errors"
+
 finish
