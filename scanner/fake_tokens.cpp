@@ -5,6 +5,8 @@
 #include "scanner/error.hpp"
 #include "scanner/sha256.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -222,9 +224,8 @@ private:
     size_t n = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-      fail("\"" + std::string(s) + "\" is not a length");
-    if (n < min || n > k_max_len)
-      fail("length " + std::string(s) + " is outside " + std::to_string(min) + ".." + std::to_string(k_max_len));
+      fail(fmt::format("\"{}\" is not a length", s));
+    if (n < min || n > k_max_len) fail(fmt::format("length {} is outside {}..{}", s, min, k_max_len));
     return n;
   }
 
