@@ -3,6 +3,7 @@
 #include "scanner/file_scan.hpp"
 
 #include "scanner/decode.hpp"
+#include "scanner/wipe.hpp"
 
 #include <unistd.h>
 
@@ -163,6 +164,8 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
     std::string_view window(buf, filled);
     const uint64_t accept_lo = first ? 0 : win_start + overlap;
     const uint64_t accept_hi = eof ? win_start + filled : win_start + filled - overlap;
+    for (auto& m : m_raw)
+      wipe(m.value);
     m_raw.clear();
     m_engine.matcher.find(window, m_raw);
     // find() sorts by start; keep the matches this window is responsible for.
@@ -216,6 +219,14 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
     classified.emplace_back(std::move(loc), std::move(*f));
   }
   outcome.findings = collapse(classified, m_engine.rules, outcome.suppressed);
+  // The matched values are secrets; the findings keep only ids, redacted forms and fingerprints (and the
+  // value itself under --show-secrets).
+  for (auto& [loc, f] : classified)
+    wipe(loc.match.value);
+  for (auto& loc : located)
+    wipe(loc.match.value);
+  for (auto& m : m_raw)
+    wipe(m.value);
   return outcome;
 }
 

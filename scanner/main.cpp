@@ -4,12 +4,16 @@
 #include "scanner/printable.hpp"
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <iostream>
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN); // a closed pipe becomes EPIPE, handled where output is written
+  // A crash must not leave the secrets of the files being scanned in a core file.
+  const struct rlimit no_core {0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
   // Blobs of up to --max-file-size are allocated and freed thousands of times in a history scan; served
   // from the heap and kept there, instead of fresh mmap()s, they do not page-fault every time (~10%).
   mallopt(M_MMAP_THRESHOLD, 128 << 20);

@@ -2,6 +2,8 @@
 // percent-encoded spans found near keywords.
 #include "scanner/matcher.hpp"
 
+#include "scanner/wipe.hpp"
+
 #include "scanner/decode.hpp"
 
 #include <re2/re2.h>
@@ -187,11 +189,15 @@ void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatc
       size_t start = run_lo + (residue + 4 - run_lo % 4) % 4;
       auto text = decode_base64(buf.substr(0, run_hi), start, max_decoded_bytes);
       if (text && text->bytes.size() >= min_decoded_bytes) rescan(*text, Decoding::base64);
+      if (text) wipe(text->bytes); // decoded secrets do not outlive their rescan
     } else if (!use.rules.empty()) {
       if (hit.pos < url_done) continue;
       auto [run_lo, run_hi] = url_run(buf, hit.pos, max_url_extent);
       url_done = std::max(run_hi, hit.pos + 1);
-      if (auto text = decode_percent(buf, run_lo, run_hi)) rescan(*text, Decoding::percent);
+      if (auto text = decode_percent(buf, run_lo, run_hi)) {
+        rescan(*text, Decoding::percent);
+        wipe(text->bytes);
+      }
     }
   }
   for (uint32_t rule = 0; rule < windows.size(); ++rule)

@@ -9,12 +9,57 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
 namespace dtscan {
+namespace {
+
+// Temporary report files to remove when SIGINT, SIGTERM or SIGHUP ends the run: an interrupted run
+// leaves neither half a report nor a stray temporary file. Fixed storage, because the handler may only
+// use async-signal-safe calls (unlink, signal, raise).
+constexpr int max_temps = 4;
+char g_temp_path[max_temps][4096];
+volatile std::sig_atomic_t g_temp_used[max_temps];
+
+extern "C" void remove_temps_and_exit(int sig) {
+  for (int i = 0; i < max_temps; ++i)
+    if (g_temp_used[i]) ::unlink(g_temp_path[i]);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+int register_temp(const std::string& path) {
+  static const bool installed = [] {
+    struct sigaction sa {};
+    sa.sa_handler = remove_temps_and_exit;
+    sigemptyset(&sa.sa_mask);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction old {};
+      ::sigaction(s, nullptr, &old);
+      if (old.sa_handler != SIG_IGN) ::sigaction(s, &sa, nullptr); // nohup and friends keep their way
+    }
+    return true;
+  }();
+  (void)installed;
+  if (path.size() >= sizeof g_temp_path[0]) return -1; // best effort: such a path stays unregistered
+  for (int i = 0; i < max_temps; ++i)
+    if (!g_temp_used[i]) {
+      std::memcpy(g_temp_path[i], path.c_str(), path.size() + 1);
+      g_temp_used[i] = 1;
+      return i;
+    }
+  return -1;
+}
+
+void unregister_temp(int slot) {
+  if (slot >= 0) g_temp_used[slot] = 0;
+}
+
+} // namespace
 
 ReportOutput::ReportOutput(const std::string& path) : m_path(path) {
   if (m_path.empty()) return;
@@ -31,15 +76,18 @@ ReportOutput::ReportOutput(const std::string& path) : m_path(path) {
   ::fchmod(fd, 0666 & ~mask);
   ::close(fd);
   m_temp = name.data();
+  m_signal_slot = register_temp(m_temp);
   m_file.open(m_temp, std::ios::binary | std::ios::trunc);
   if (!m_file) {
     ::unlink(m_temp.c_str());
+    unregister_temp(m_signal_slot);
     throw FatalError(fmt::format("cannot write output '{}'", m_path));
   }
 }
 
 ReportOutput::~ReportOutput() {
   if (!m_temp.empty() && !m_committed) ::unlink(m_temp.c_str());
+  unregister_temp(m_signal_slot);
 }
 
 bool ReportOutput::is_terminal() const {
@@ -60,6 +108,8 @@ void ReportOutput::commit() {
   if (std::rename(m_temp.c_str(), m_path.c_str()) != 0)
     throw FatalError(fmt::format("cannot write output '{}': {}", m_path, std::strerror(errno)));
   m_committed = true;
+  unregister_temp(m_signal_slot); // the name now belongs to the report
+  m_signal_slot = -1;
 }
 
 } // namespace dtscan

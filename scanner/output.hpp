@@ -1,6 +1,7 @@
 // Where a report goes: standard output, or a file written to a temporary name in the same directory and
 // renamed into place only when the report is complete, so a failed run never leaves half a report and
-// never clobbers the previous one.
+// never clobbers the previous one. SIGINT, SIGTERM and SIGHUP remove the temporary file before ending
+// the process.
 #pragma once
 
 #include <fstream>
@@ -25,6 +26,7 @@ private:
   std::string m_temp;
   std::ofstream m_file;
   bool m_committed = false;
+  int m_signal_slot = -1; // where the signal handler finds m_temp
 };
 
 } // namespace dtscan

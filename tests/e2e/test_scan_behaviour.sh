@@ -269,4 +269,30 @@ assert_eq 6 "$(wc -l <"$OUT" | tr -d ' ')" "jsonl: findings + summary, nothing e
 run "$DTSCAN" scan --format json "$W"
 assert_eq 5 "$(grep -c '"rule_id"' "$OUT" || true)" "json: same findings as jsonl"
 
+# --- an interrupted run (SIGTERM, SIGHUP): the old report stays, no temporary file is left; no core ------
+# dtscan reads standard input from a FIFO that stays open, so it is certainly mid-run when signalled.
+# (SIGINT is ignored in a script's background jobs, and dtscan leaves ignored signals ignored.)
+I="$T/interrupt"
+mkdir -p "$I"
+for sig in TERM HUP; do
+  printf 'OLD REPORT\n' >"$I/report.json"
+  mkfifo "$I/in"
+  "$DTSCAN" scan --format json -o "$I/report.json" - <"$I/in" >"$OUT" 2>"$ERR" &
+  pid=$!
+  exec 7>"$I/in" # the writer end: dtscan now blocks reading
+  for _ in $(seq 50); do [ -n "$(find "$I" -name '.dtscan-report-*')" ] && break; sleep 0.1; done
+  assert_eq "1" "$(find "$I" -name '.dtscan-report-*' | wc -l | tr -d ' ')" "SIG$sig: the report is being written to a temporary file"
+  if [ "$sig" = TERM ]; then
+    assert_eq "0" "$(awk '/^Max core file size/ {print $5}' "/proc/$pid/limits")" "dtscan runs with core dumps disabled"
+  fi
+  kill -s "$sig" "$pid"
+  rc=0
+  wait "$pid" || rc=$?
+  exec 7>&-
+  rm -f "$I/in"
+  assert_eq "$((128 + $(kill -l "$sig")))" "$rc" "SIG$sig ends dtscan with the signal's status"
+  assert_eq "OLD REPORT" "$(cat "$I/report.json")" "SIG$sig: the old -o report is unchanged"
+  assert_eq "0" "$(find "$I" -name '.dtscan-report-*' | wc -l | tr -d ' ')" "SIG$sig: no temporary report file is left"
+done
+
 finish
