@@ -223,8 +223,7 @@ private:
   size_t length(std::string_view s, size_t min) const {
     size_t n = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-      fail(fmt::format("\"{}\" is not a length", s));
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size()) fail(fmt::format("\"{}\" is not a length", s));
     if (n < min || n > k_max_len) fail(fmt::format("length {} is outside {}..{}", s, min, k_max_len));
     return n;
   }
