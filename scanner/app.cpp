@@ -7,6 +7,7 @@
 #include "scanner/error.hpp"
 #include "scanner/file_scan.hpp"
 #include "scanner/git_scan.hpp"
+#include "scanner/message_redact.hpp"
 #include "scanner/output.hpp"
 #include "scanner/report/writers.hpp"
 #include "scanner/rules_check.hpp"
@@ -85,7 +86,7 @@ int run_with_report(const Options& o, size_t slots,
   JsonlWriter jsonl(output.stream(), ctx);
   ScanCallbacks callbacks;
   if (o.format == Format::jsonl) callbacks.on_finding = [&](const Finding& f) { jsonl.finding(f); };
-  if (!o.quiet) callbacks.warn = [](const std::string& msg) { std::cerr << msg << '\n'; };
+  if (!o.quiet) callbacks.warn = [](const std::string& msg) { std::cerr << redact_message(msg) << '\n'; };
 
   ResultCollector collector(slots, callbacks, baseline ? &*baseline : nullptr);
   scan(engine, collector);
@@ -122,7 +123,7 @@ int run_scan_command(const Options& cli) {
 }
 
 void notice(const Options& o, const std::string& message) {
-  if (!o.quiet) std::cerr << "dtscan: " << message << '\n';
+  if (!o.quiet) std::cerr << "dtscan: " << redact_message(message) << '\n';
 }
 
 int run_git_command(const Options& cli) {

@@ -1,6 +1,7 @@
 // dtscan's entry point: argv -> run() -> exit code. A FatalError is a one-line message and exit 2.
 #include "scanner/app.hpp"
 #include "scanner/error.hpp"
+#include "scanner/message_redact.hpp"
 #include "scanner/printable.hpp"
 
 #include <malloc.h>
@@ -12,7 +13,7 @@
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN); // a closed pipe becomes EPIPE, handled where output is written
   // A crash must not leave the secrets of the files being scanned in a core file.
-  const struct rlimit no_core {0, 0};
+  const struct rlimit no_core { 0, 0 };
   ::setrlimit(RLIMIT_CORE, &no_core);
   // Blobs of up to --max-file-size are allocated and freed thousands of times in a history scan; served
   // from the heap and kept there, instead of fresh mmap()s, they do not page-fault every time (~10%).
@@ -22,10 +23,11 @@ int main(int argc, char** argv) {
   try {
     return dtscan::run(dtscan::parse_command_line(std::vector<std::string>(argv + 1, argv + argc)));
   } catch (const dtscan::FatalError& e) {
-    std::cerr << "dtscan: error: " << dtscan::printable(e.what()) << '\n'; // one line, whatever it quotes
+    // One line whatever it quotes, and no secret even if the user passed a token as an argument.
+    std::cerr << "dtscan: error: " << dtscan::redact_message(dtscan::printable(e.what())) << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "dtscan: error: " << dtscan::printable(e.what()) << '\n';
+    std::cerr << "dtscan: error: " << dtscan::redact_message(dtscan::printable(e.what())) << '\n';
     return 2;
   }
 }

@@ -171,6 +171,51 @@ assert_eq 1 "$(json_num "$OUT" errors)" "unreadable file counted in summary.erro
 no_secret_in "warnings" "$ERR"
 no_secret_in "report of the tree with warnings" "$OUT"
 
+# --- git modes: staged, history, range, baseline files ---------------------------------------------------
+G="$T/gitrepo"
+cp -r "$R" "$G"
+git -C "$G" init -q -b main
+git -C "$G" -c user.name=t -c user.email=t@example.invalid add -A
+git -C "$G" -c user.name=t -c user.email=t@example.invalid commit -q -m base
+for fmt in text json jsonl sarif; do
+  run "$DTSCAN" git --format "$fmt" "$G"
+  assert_rc 1 "git --format $fmt of the token tree"
+  no_secret_in "git --format $fmt (stdout and stderr)" "$OUT" "$ERR"
+done
+run "$DTSCAN" git --format json --write-baseline "$T/baseline.json" "$G"
+assert_rc 0 "git --write-baseline"
+no_secret_in "baseline file" "$T/baseline.json"
+printf 'more: %s\n' "$c01" >>"$G/cfg/legacy.env"
+git -C "$G" add -A
+run_in_repo() { (cd "$G" && "$@") >"$OUT" 2>"$ERR" || RC=$?; }
+RC=0
+run_in_repo "$DTSCAN" staged --format sarif
+assert_rc 1 "staged sarif"
+no_secret_in "staged --format sarif" "$OUT" "$ERR"
+git -C "$G" -c user.name=t -c user.email=t@example.invalid commit -q -m more
+run "$DTSCAN" git --range HEAD~1..HEAD --format json "$G"
+no_secret_in "git --range json" "$OUT" "$ERR"
+
+# --- error paths that quote their arguments: a token passed by mistake is not echoed ----------------------
+# (`dtscan scan "$DT_API_TOKEN"` in a CI script with a wrong variable name, for instance)
+run "$DTSCAN" scan "$c01"
+assert_rc 2 "a token as PATH: usage error"
+assert_file_contains "$ERR" "$(printf '%s' "$c01" | cut -d. -f1,2).****" "a token as PATH: the error shows the redacted form"
+no_secret_in "error: a token as PATH" "$ERR"
+run "$DTSCAN" scan --format "$c01" "$R"
+no_secret_in "error: a token as --format" "$ERR"
+run "$DTSCAN" git --range "$c01..HEAD" "$G"
+assert_rc 2 "a token in --range: usage error"
+no_secret_in "error: a token in --range (libgit2 quotes it too)" "$ERR"
+run "$DTSCAN" staged --repo "$T/$c01"
+no_secret_in "error: a token in --repo" "$ERR"
+run "$DTSCAN" scan --rules "$T/no-such-$s16.json" "$R"
+no_secret_in "error: a token in a --rules file name" "$ERR"
+run "$DTSCAN" scan --baseline "$T/$c01.json" "$R"
+no_secret_in "error: a token in --baseline" "$ERR"
+run "$DTSCAN" scan --fail-on "$s02" "$R"
+no_secret_in "error: a token as --fail-on" "$ERR"
+
 # --- with --show-secrets they do appear (so the checks above can fail) --------------------------------
 run "$DTSCAN" scan --format json --show-secrets "$R"
 assert_rc 1 "--show-secrets json"
