@@ -3,6 +3,7 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 DIR ?= .
+comma := ,
 ARGS ?=
 CMAKE ?= cmake
 CTEST ?= ctest
@@ -17,7 +18,27 @@ define configure_and_build
 	$(CMAKE) --build "$(BUILD_DIR)"
 endef
 
-.PHONY: all build scan test bench bench-git format clean
+# Sanitizer builds (CI runs both): the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+# the threaded pipeline under ThreadSanitizer. DTSCAN_SANITIZED tells tests that cap memory to skip it.
+ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
+TSAN_TESTS ?= ^(unit|e2e-test_threads|e2e-test_git_history|e2e-test_staged|e2e-test_scan_behaviour|e2e-test_corpus)$$
+SAN_ENV = DTSCAN_SANITIZED=1 \
+  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+# configure_sanitized DIR SANITIZERS: configure (once, Ninja) and build a sanitized build directory.
+define configure_sanitized
+	@if [ -f "$(1)/CMakeCache.txt" ]; then \
+	  $(CMAKE) -S . -B "$(1)" -DDTSCAN_SANITIZE=$(2) >/dev/null; \
+	else \
+	  $(CMAKE) -S . -B "$(1)" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDTSCAN_SANITIZE=$(2); \
+	fi
+	$(CMAKE) --build "$(1)"
+endef
+
+.PHONY: all build scan test test-asan test-tsan bench bench-git format clean
 
 all: build
 
@@ -32,6 +53,16 @@ test:
 	scripts/install-deps.sh test
 	$(configure_and_build)
 	$(CTEST) --test-dir "$(BUILD_DIR)" --output-on-failure
+
+test-asan:
+	scripts/install-deps.sh test
+	$(call configure_sanitized,$(ASAN_DIR),address$(comma)undefined)
+	$(SAN_ENV) $(CTEST) --test-dir "$(ASAN_DIR)" --output-on-failure
+
+test-tsan:
+	scripts/install-deps.sh test
+	$(call configure_sanitized,$(TSAN_DIR),thread)
+	$(SAN_ENV) $(CTEST) --test-dir "$(TSAN_DIR)" --output-on-failure -R '$(TSAN_TESTS)'
 
 bench:
 	scripts/install-deps.sh bench
@@ -48,4 +79,4 @@ format:
 	find scanner tests \( -name '*.cpp' -o -name '*.hpp' \) -print0 | xargs -0 -r clang-format -i
 
 clean:
-	rm -rf "$(BUILD_DIR)"
+	rm -rf "$(BUILD_DIR)" "$(ASAN_DIR)" "$(TSAN_DIR)"

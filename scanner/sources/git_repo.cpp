@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -46,6 +48,15 @@ GitRepository open_repository(const std::string& path) {
   return GitRepository(raw);
 }
 
+namespace {
+
+bool same_directory(const char* a, const char* b) {
+  struct stat sa {}, sb {};
+  return a && b && ::stat(a, &sa) == 0 && ::stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+} // namespace
+
 GitRepository open_repository_from_environment() {
   // libgit2 1.5's GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE ("unimplemented"): done by hand.
   const char* dir = std::getenv("GIT_DIR");
@@ -56,7 +67,9 @@ GitRepository open_repository_from_environment() {
   if (rc != 0) throw FatalError(fmt::format("cannot open git repository {} (GIT_DIR): {}", dir, git_error_text()));
   GitRepository repo(raw);
   const char* work_tree = std::getenv("GIT_WORK_TREE");
-  if (work_tree != nullptr && *work_tree != '\0' && git_repository_set_workdir(repo.get(), work_tree, 0) != 0)
+  if (work_tree == nullptr || *work_tree == '\0' || same_directory(work_tree, git_repository_workdir(repo.get())))
+    return repo; // (libgit2 1.5 leaks a buffer when set_workdir is given the work tree it already has)
+  if (git_repository_set_workdir(repo.get(), work_tree, 0) != 0)
     throw FatalError(fmt::format("cannot use work tree {} (GIT_WORK_TREE): {}", work_tree, git_error_text()));
   return repo;
 }
