@@ -54,7 +54,7 @@ void run_scan(const ScanEngine& engine, const ScanConfig& config, ResultCollecto
     collector.record(stdin_slot, scanners[stdin_slot]->scan_fd(STDIN_FILENO, "stdin", BinaryPolicy::scan), "stdin");
 
   auto visit = [&](const FileEntry& file, unsigned worker) {
-    int fd = ::open(file.open_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = open_entry(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
       collector.error(worker, fmt::format("dtscan: warning: cannot open '{}': {}", printable(file.report_path),
                                           std::strerror(errno)));

@@ -1,5 +1,7 @@
 // Parallel directory walk shaped like ripgrep's: workers share a LIFO stack of directories, read each
 // with open/fdopendir/readdir (d_type, no stat per entry) and visit its regular files on the spot.
+// Paths shorter than PATH_MAX are opened as they are; a deeper directory is opened from the one its
+// worker read last (a depth-first walk nearly always pops a child of it next), else piece by piece.
 // A visitor's exception stops the walk and is rethrown to the caller once every worker has joined.
 #include "scanner/sources/fs_walk.hpp"
 
@@ -7,8 +9,11 @@
 #include "scanner/sources/gitignore.hpp"
 #include "scanner/sources/glob.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <condition_variable>
 #include <cstring>
 #include <dirent.h>
@@ -35,6 +40,10 @@ public:
   }
   int get() const { return m_fd; }
   int release() { return std::exchange(m_fd, -1); }
+  void reset(int fd) {
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = fd;
+  }
   explicit operator bool() const { return m_fd >= 0; }
 
 private:
@@ -43,17 +52,33 @@ private:
 
 class DirStream {
 public:
-  explicit DirStream(DIR* dir) : m_dir(dir) {}
+  explicit DirStream(DIR* dir = nullptr) : m_dir(dir) {}
   DirStream(const DirStream&) = delete;
   DirStream& operator=(const DirStream&) = delete;
   ~DirStream() {
     if (m_dir != nullptr) ::closedir(m_dir);
   }
   DIR* get() const { return m_dir; }
+  void swap(DirStream& other) noexcept { std::swap(m_dir, other.m_dir); }
 
 private:
   DIR* m_dir;
 };
+
+constexpr size_t path_max = PATH_MAX; // bytes, with the terminating NUL
+
+// lstat(2) without the PATH_MAX limit (a root named by a very long path).
+int lstat_long(const std::string& path, struct stat& st) {
+  if (path.size() < path_max) return ::lstat(path.c_str(), &st);
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) { // one component longer than PATH_MAX: no such name
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  UniqueFd parent(open_long_path(AT_FDCWD, std::string_view(path).substr(0, slash), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!parent) return -1;
+  return ::fstatat(parent.get(), path.c_str() + slash + 1, &st, AT_SYMLINK_NOFOLLOW);
+}
 
 struct Root {
   std::string given;         // as on the command line, for messages
@@ -83,7 +108,7 @@ std::string normalise(std::string_view path) {
 }
 
 std::string quoted(std::string_view path) {
-  return "'" + printable(path) + "'";
+  return fmt::format("'{}'", printable(path));
 }
 
 // Reads a small ignore file relative to an open directory; "" when absent, oversized or not regular.
@@ -117,6 +142,11 @@ struct WorkerState {
   FileEntry entry;
   std::string rel;
   std::vector<Job> subdirs;
+  // The last directory this worker read whose children's paths may reach PATH_MAX (else empty): deeper
+  // directories are opened relative to it. One descriptor per worker, whatever the depth.
+  DirStream deep_dir;
+  const Root* deep_root = nullptr;
+  std::string deep_rel;
 };
 
 class Walker {
@@ -131,6 +161,7 @@ private:
   void work(WorkerState& state);
   void process(const Job& job, WorkerState& state);
   void read_directory(const Job& job, WorkerState& state);
+  static int open_directory(const Job& job, const std::string& dir_path, WorkerState& state);
   bool filtered(std::string_view rel, EntryKind kind, const GitignoreChain& ignore) const;
   void warn(const std::string& message);
 
@@ -163,7 +194,7 @@ void Walker::add_roots(const std::vector<std::string>& given_roots, WalkStats& s
     std::string norm = normalise(path);
     std::string open_dir = norm.empty() ? "." : norm;
     struct stat st;
-    if (::lstat(open_dir.c_str(), &st) != 0) {
+    if (lstat_long(open_dir, st) != 0) {
       warn("cannot read " + quoted(path) + ": " + std::strerror(errno));
       ++stats.errors;
       continue;
@@ -199,15 +230,29 @@ void Walker::process(const Job& job, WorkerState& state) {
   state.entry.open_path = job.root->open_dir;
   state.entry.report_path = job.root->open_dir;
   state.entry.explicit_arg = true;
+  state.entry.dir_fd = -1;
+  state.entry.name_offset = 0;
   m_visit(state.entry, state.index);
   state.entry.explicit_arg = false;
+}
+
+int Walker::open_directory(const Job& job, const std::string& dir_path, WorkerState& state) {
+  constexpr int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+  if (dir_path.size() < path_max) return ::open(dir_path.c_str(), flags); // the usual case
+  const std::string& base = state.deep_rel;
+  if (state.deep_dir.get() != nullptr && state.deep_root == job.root && job.rel.size() > base.size() &&
+      job.rel.starts_with(base) && (base.empty() || job.rel[base.size()] == '/')) {
+    size_t from = base.empty() ? 0 : base.size() + 1;
+    return open_long_path(::dirfd(state.deep_dir.get()), std::string_view(job.rel).substr(from), flags);
+  }
+  return open_long_path(AT_FDCWD, dir_path, flags);
 }
 
 void Walker::read_directory(const Job& job, WorkerState& state) {
   const Root& root = *job.root;
   std::string dir_path = job.rel.empty() ? root.open_dir : root.open_prefix + job.rel;
   auto display = [&] { return quoted(job.rel.empty() ? root.given : root.report_prefix + job.rel); };
-  UniqueFd fd(::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  UniqueFd fd(open_directory(job, dir_path, state));
   if (!fd) {
     warn("cannot read directory " + display() + ": " + std::strerror(errno));
     ++state.stats.errors;
@@ -272,7 +317,16 @@ void Walker::read_directory(const Job& job, WorkerState& state) {
     }
     state.entry.open_path.assign(open_prefix).append(name);
     state.entry.report_path.assign(report_prefix).append(name);
+    state.entry.dir_fd = dir_fd;
+    state.entry.name_offset = open_prefix.size();
     m_visit(state.entry, state.index);
+  }
+  // Children whose paths may reach PATH_MAX are opened relative to this directory: keep it open (in
+  // place of the previous one) rather than resolve their long paths again from the root.
+  if (dir_path.size() + 1 + NAME_MAX + 1 >= path_max) {
+    state.deep_dir.swap(dir);
+    state.deep_root = &root;
+    state.deep_rel = job.rel;
   }
 }
 
@@ -343,6 +397,38 @@ WalkStats Walker::run(const std::vector<std::string>& roots) {
 }
 
 } // namespace
+
+int open_long_path(int base_fd, std::string_view path, int flags) {
+  if (path.size() < path_max) return ::openat(base_fd, std::string(path).c_str(), flags);
+  UniqueFd held; // the directory reached so far
+  int at = base_fd;
+  size_t pos = 0;
+  std::string piece;
+  while (path.size() - pos >= path_max) {
+    // The longest piece path[pos, cut) shorter than PATH_MAX that ends before a '/'.
+    size_t cut = path.rfind('/', pos + path_max - 1);
+    if (cut == std::string_view::npos || cut <= pos) { // a component longer than any name can be
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+    piece.assign(path.substr(pos, cut - pos));
+    int fd = ::openat(at, piece.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    held.reset(fd);
+    at = fd;
+    pos = cut + 1;
+    while (pos < path.size() && path[pos] == '/')
+      ++pos;
+  }
+  piece.assign(path.substr(pos));
+  if (piece.empty()) piece.push_back('.'); // the path ended with '/'
+  return ::openat(at, piece.c_str(), flags);
+}
+
+int open_entry(const FileEntry& file, int flags) {
+  if (file.dir_fd >= 0) return ::openat(file.dir_fd, file.open_path.c_str() + file.name_offset, flags);
+  return open_long_path(AT_FDCWD, file.open_path, flags);
+}
 
 WalkStats walk_parallel(const std::vector<std::string>& roots, const WalkOptions& options, const FileVisitor& visit,
                         const WarningSink& warn) {

@@ -1,12 +1,14 @@
 // Filesystem source: walks the PATH arguments of `dtscan scan` in parallel and hands each regular file
 // to a visitor on a worker thread. It never follows symbolic links, never walks into .git/, applies
 // --exclude globs (and .gitignore under --respect-gitignore), and turns every per-entry problem into a
-// warning instead of stopping the run.
+// warning instead of stopping the run. Paths of any length work: a tree nested deeper than PATH_MAX is
+// walked from descriptors of the directories above, with a bounded number of open descriptors.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dtscan {
@@ -18,10 +20,25 @@ struct WalkOptions {
 };
 
 struct FileEntry {
-  std::string open_path;     // what to pass to open(2)
+  std::string open_path;     // the file's path; open it with open_entry() (it may be longer than PATH_MAX)
   std::string report_path;   // relative to the scanned root, '/' separators (SPEC §5)
   bool explicit_arg = false; // named on the command line: scanned even if binary
+  // During the visit only: an open descriptor of the directory that holds a walked file, and where its
+  // name starts in open_path; -1 for a file named on the command line (opened by open_path).
+  int dir_fd = -1;
+  size_t name_offset = 0;
 };
+
+// Opens a visited file (during the visit): openat(dir_fd, name, flags) for a walked file, whatever the
+// length of its path; open_long_path(AT_FDCWD, open_path, flags) for a file named on the command line.
+// Returns the descriptor, or -1 with errno set.
+int open_entry(const FileEntry& file, int flags);
+
+// openat(2) without the PATH_MAX limit: a path shorter than PATH_MAX is one openat() call; a longer one is
+// opened a piece at a time (each piece shorter than PATH_MAX, cut at a '/', the directories on the way
+// opened with O_PATH and closed as soon as the next one is open: at most two descriptors at a time).
+// Symbolic links on the way are resolved as open(2) would; `flags` apply to the last component only.
+int open_long_path(int base_fd, std::string_view path, int flags);
 
 // Called on worker threads, concurrently; `worker` is in [0, threads) so a visitor can keep per-worker
 // buffers without locking.

@@ -3,12 +3,17 @@
 #include "scanner/sources/fs_walk.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -105,9 +110,9 @@ TEST_CASE("fs_walk: every regular file exactly once, same set with 1 and 4 threa
   TempTree tree;
   std::vector<std::string> expected;
   for (int d = 0; d < 12; ++d) {
-    std::string dir = "d" + std::to_string(d);
+    std::string dir = fmt::format("d{}", d);
     for (int depth = 0; depth < d % 4; ++depth)
-      dir += "/n" + std::to_string(depth);
+      dir += fmt::format("/n{}", depth);
     for (int f = 0; f < 9; ++f)
       expected.push_back(dir + "/f" + std::to_string(f) + ".txt");
   }
@@ -303,7 +308,7 @@ TEST_CASE("fs_walk: .gitignore only with respect_gitignore") {
 TEST_CASE("fs_walk: an exception from the visitor reaches the caller") {
   TempTree tree;
   for (int i = 0; i < 50; ++i)
-    tree.file("d" + std::to_string(i % 5) + "/f" + std::to_string(i));
+    tree.file(fmt::format("d{}/f{}", i % 5, i));
   tree.file("d3/boom");
   for (unsigned threads : {1u, 4u}) {
     WalkOptions options = with_threads(threads);
@@ -311,5 +316,243 @@ TEST_CASE("fs_walk: an exception from the visitor reaches the caller") {
       if (file.report_path == "d3/boom") throw std::runtime_error("visitor failed");
     };
     CHECK_THROWS_WITH_AS(walk_parallel({tree.root()}, options, visit, {}), "visitor failed", std::runtime_error);
+  }
+}
+
+// --- paths longer than PATH_MAX ---------------------------------------------------------------------------
+
+namespace {
+
+using dtscan::open_entry;
+using dtscan::open_long_path;
+
+// Closes a descriptor at the end of a scope.
+struct Fd {
+  int fd;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+// Open descriptors of this process.
+int open_fds() {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd"))
+    ++n;
+  return n - 1; // the iterator's own
+}
+
+std::string read_fd(int fd) {
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+void write_at(int dir_fd, const std::string& name, const std::string& content) {
+  Fd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  REQUIRE(fd.fd >= 0);
+  REQUIRE(::write(fd.fd, content.data(), content.size()) == ssize_t(content.size()));
+}
+
+// Removes dir_fd/name and everything under it by descriptors (std::filesystem::remove_all uses whole
+// paths, which fail beyond PATH_MAX).
+void remove_at(int dir_fd, const char* name) {
+  int fd = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    ::unlinkat(dir_fd, name, 0);
+    return;
+  }
+  DIR* dir = ::fdopendir(fd);
+  REQUIRE(dir != nullptr);
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(dir))
+    if (std::string_view(e->d_name) != "." && std::string_view(e->d_name) != "..") names.emplace_back(e->d_name);
+  for (const auto& child : names)
+    remove_at(::dirfd(dir), child.c_str());
+  ::closedir(dir);
+  ::unlinkat(dir_fd, name, AT_REMOVEDIR);
+}
+
+// A chain of `levels` directories named `name` under tree/top, made by descriptors. Files "at-<level>.txt"
+// (content "level <n>") at the levels in `files`; a side directory "side/s.txt" at the levels in `sides`.
+// Returns the chain's path relative to the tree: "top/<name>/<name>/...".
+std::string make_chain(const TempTree& tree, int levels, const std::string& name, const std::set<int>& files,
+                       const std::set<int>& sides) {
+  tree.dir("top");
+  int fd = ::open(tree.path("top").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  std::string rel = "top";
+  for (int level = 1; level <= levels; ++level) {
+    REQUIRE(::mkdirat(fd, name.c_str(), 0755) == 0);
+    int next = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(next >= 0);
+    ::close(fd);
+    fd = next;
+    rel += "/" + name;
+    if (files.count(level)) write_at(fd, "at-" + std::to_string(level) + ".txt", "level " + std::to_string(level));
+    if (sides.count(level)) {
+      REQUIRE(::mkdirat(fd, "side", 0755) == 0);
+      Fd side(::openat(fd, "side", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      write_at(side.fd, "s.txt", "side " + std::to_string(level));
+    }
+  }
+  ::close(fd);
+  return rel;
+}
+
+// Removes tree/top (the deep chain) when a test ends, before TempTree's own cleanup.
+struct ChainCleanup {
+  const TempTree& tree;
+  ~ChainCleanup() {
+    Fd root(::open(tree.root().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (root.fd >= 0) remove_at(root.fd, "top");
+  }
+};
+
+} // namespace
+
+TEST_CASE("fs_walk: open_long_path opens paths longer than PATH_MAX") {
+  TempTree tree;
+  ChainCleanup cleanup{tree};
+  const std::string name(200, 'n');
+  std::string rel = make_chain(tree, 45, name, {45}, {}); // 45 * 201 bytes: more than twice PATH_MAX
+  REQUIRE(rel.size() > 2 * PATH_MAX);
+  const std::string leaf = rel + "/at-45.txt";
+  const int before = open_fds();
+  Fd root(::open(tree.root().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+
+  SUBCASE("relative to a directory descriptor and absolute") {
+    Fd rel_fd(open_long_path(root.fd, leaf, O_RDONLY | O_CLOEXEC));
+    REQUIRE(rel_fd.fd >= 0);
+    CHECK(read_fd(rel_fd.fd) == "level 45");
+    Fd abs_fd(open_long_path(AT_FDCWD, tree.path(leaf), O_RDONLY | O_CLOEXEC));
+    REQUIRE(abs_fd.fd >= 0);
+    CHECK(read_fd(abs_fd.fd) == "level 45");
+  }
+  SUBCASE("relative to the current directory") {
+    ChangeDir cd(tree.root());
+    Fd fd(open_long_path(AT_FDCWD, leaf, O_RDONLY | O_CLOEXEC));
+    REQUIRE(fd.fd >= 0);
+    CHECK(read_fd(fd.fd) == "level 45");
+  }
+  SUBCASE("doubled slashes, a trailing slash, a directory") {
+    std::string doubled = rel;
+    for (size_t pos = 0; (pos = doubled.find('/', pos)) != std::string::npos; pos += 2)
+      doubled.insert(pos, 1, '/');
+    Fd fd(open_long_path(root.fd, doubled + "//at-45.txt", O_RDONLY | O_CLOEXEC));
+    REQUIRE(fd.fd >= 0);
+    CHECK(read_fd(fd.fd) == "level 45");
+    Fd dir(open_long_path(root.fd, rel + "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    REQUIRE(dir.fd >= 0);
+    struct stat st;
+    REQUIRE(::fstatat(dir.fd, "at-45.txt", &st, 0) == 0);
+  }
+  SUBCASE("errors are those of open(2)") {
+    errno = 0;
+    CHECK(open_long_path(root.fd, rel + "/missing.txt", O_RDONLY | O_CLOEXEC) == -1);
+    CHECK(errno == ENOENT);
+    std::string missing_dir = rel;
+    missing_dir.replace(missing_dir.size() / 2, 3, "xyz"); // a component on the way does not exist
+    errno = 0;
+    CHECK(open_long_path(root.fd, missing_dir + "/at-45.txt", O_RDONLY | O_CLOEXEC) == -1);
+    CHECK(errno == ENOENT);
+    REQUIRE(::symlinkat("at-45.txt", Fd(open_long_path(root.fd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC)).fd, "link") ==
+            0);
+    errno = 0;
+    CHECK(open_long_path(root.fd, rel + "/link", O_RDONLY | O_NOFOLLOW | O_CLOEXEC) == -1);
+    CHECK(errno == ELOOP);
+    errno = 0;
+    CHECK(open_long_path(root.fd, std::string(PATH_MAX + 10, 'x'), O_RDONLY | O_CLOEXEC) == -1); // no '/' to cut at
+    CHECK(errno == ENAMETOOLONG);
+  }
+  SUBCASE("a short path is a plain openat") {
+    Fd fd(open_long_path(root.fd, "top", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    CHECK(fd.fd >= 0);
+  }
+  CHECK(open_fds() == before + 1); // nothing leaked but `root`
+}
+
+TEST_CASE("fs_walk: a tree nested deeper than PATH_MAX is walked with a bounded number of descriptors") {
+  TempTree tree;
+  ChainCleanup cleanup{tree};
+  // 60 levels of 100-byte names (6,000 bytes), files on the way and at the bottom, side branches below
+  // PATH_MAX and beyond it (so a worker also opens directories that are not children of its last one).
+  const std::string name(100, 'd');
+  const std::set<int> files{1, 20, 40, 41, 59, 60};
+  const std::set<int> sides{10, 39, 41, 45, 50, 59};
+  std::string chain = make_chain(tree, 60, name, files, sides);
+  REQUIRE(chain.size() > PATH_MAX);
+  tree.file("top-level.txt", "top");
+  std::set<std::string> expected{"top-level.txt"};
+  std::string rel = "top";
+  std::map<std::string, std::string> content{{"top-level.txt", "top"}};
+  for (int level = 1; level <= 60; ++level) {
+    rel += "/" + name;
+    if (files.count(level)) {
+      expected.insert(rel + "/at-" + std::to_string(level) + ".txt");
+      content[rel + "/at-" + std::to_string(level) + ".txt"] = "level " + std::to_string(level);
+    }
+    if (sides.count(level)) {
+      expected.insert(rel + "/side/s.txt");
+      content[rel + "/side/s.txt"] = "side " + std::to_string(level);
+    }
+  }
+  const int before = open_fds();
+  for (unsigned threads : {1u, 2u, 4u}) {
+    CAPTURE(threads);
+    std::mutex mutex;
+    std::set<std::string> seen;
+    std::vector<std::string> warnings, bad;
+    int max_fds = 0;
+    WalkStats stats = walk_parallel(
+        {tree.root()}, with_threads(threads),
+        [&](const FileEntry& file, unsigned) {
+          Fd fd(open_entry(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+          std::string got = fd.fd >= 0 ? read_fd(fd.fd) : std::string("open failed: ") + std::strerror(errno);
+          std::lock_guard lock(mutex);
+          max_fds = std::max(max_fds, open_fds());
+          if (!seen.insert(file.report_path).second || content[file.report_path] != got)
+            bad.push_back(file.report_path);
+        },
+        [&](const std::string& message) { warnings.push_back(message); });
+    CHECK(seen == expected);
+    CHECK(bad.empty());
+    CHECK(warnings.empty());
+    CHECK(stats.errors == 0);
+    // Per worker: the directory being read, the file being opened, the kept deep directory, and the
+    // pieces of a long path being opened; never one per level.
+    CHECK(max_fds <= before + 4 * int(threads) + 2);
+    CHECK(open_fds() == before);
+  }
+
+  SUBCASE("a root longer than PATH_MAX, a directory or a file") {
+    const std::string deep_root = tree.path(chain.substr(0, chain.size() - 15 * 101)); // level 45
+    REQUIRE(deep_root.size() > PATH_MAX);
+    WalkResult r = walk({deep_root}, with_threads(2));
+    CHECK(r.warnings.empty());
+    auto levels = [&](int k) {
+      std::string s;
+      for (int i = 0; i < k; ++i)
+        s += name + "/";
+      return s;
+    };
+    std::vector<std::string> want{"side/s.txt", levels(5) + "side/s.txt", levels(14) + "at-59.txt",
+                                  levels(14) + "side/s.txt", levels(15) + "at-60.txt"};
+    std::sort(want.begin(), want.end());
+    CHECK(r.reports == want);
+    const std::string leaf = tree.path(chain + "/at-60.txt");
+    WalkResult one = walk({leaf});
+    REQUIRE(one.entries.size() == 1);
+    CHECK(one.entries[0].explicit_arg);
+    CHECK(one.entries[0].report_path == leaf);
+    Fd fd(open_entry(one.entries[0], O_RDONLY | O_CLOEXEC));
+    REQUIRE(fd.fd >= 0);
+    CHECK(read_fd(fd.fd) == "level 60");
   }
 }
