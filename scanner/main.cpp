@@ -12,6 +12,7 @@
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN); // a closed pipe becomes EPIPE, handled where output is written
+  std::signal(SIGXFSZ, SIG_IGN); // a file size limit becomes EFBIG, a write error like any other
   // A crash must not leave the secrets of the files being scanned in a core file.
   const struct rlimit no_core { 0, 0 };
   ::setrlimit(RLIMIT_CORE, &no_core);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,6 +67,16 @@ ReportOutput::ReportOutput(const std::string& path) : m_path(path) {
   if (m_path.empty()) return;
   std::string dir = ".";
   if (auto slash = m_path.rfind('/'); slash != std::string::npos) dir = slash == 0 ? "/" : m_path.substr(0, slash);
+  m_dir = dir;
+  // An unnamed file (O_TMPFILE): nothing is left behind whatever ends the run; linked in at commit().
+  if (int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666); fd >= 0) {
+    m_file.open("/proc/self/fd/" + std::to_string(fd), std::ios::binary | std::ios::trunc);
+    if (m_file) {
+      m_anon_fd = fd;
+      return;
+    }
+    ::close(fd);
+  }
   std::string pattern = dir + "/.dtscan-report-XXXXXX";
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
@@ -86,6 +98,7 @@ ReportOutput::ReportOutput(const std::string& path) : m_path(path) {
 }
 
 ReportOutput::~ReportOutput() {
+  if (m_anon_fd >= 0) ::close(m_anon_fd);
   if (!m_temp.empty() && !m_committed) ::unlink(m_temp.c_str());
   unregister_temp(m_signal_slot);
 }
@@ -98,13 +111,29 @@ void ReportOutput::commit() {
   if (m_path.empty()) {
     std::cout.flush();
     // A reader that stopped early (`dtscan ... | head`) is not an error of ours.
-    if (!std::cout && errno != EPIPE) throw FatalError("cannot write to standard output");
+    // The failed write may be long past (jsonl writes as it goes), so errno is no guide: ask the pipe.
+    pollfd p{STDOUT_FILENO, 0, 0};
+    bool reader_gone = ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+    if (!std::cout && errno != EPIPE && !reader_gone) throw FatalError("cannot write to standard output");
     m_committed = true;
     return;
   }
   m_file.flush();
   if (!m_file) throw FatalError(fmt::format("cannot write output '{}'", m_path));
   m_file.close();
+  if (m_anon_fd >= 0) {
+    std::string proc = "/proc/self/fd/" + std::to_string(m_anon_fd);
+    for (int n = 0;; ++n) {
+      std::string name = fmt::format("{}/.dtscan-report-{}-{}", m_dir, ::getpid(), n);
+      if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+        m_temp = name;
+        m_signal_slot = register_temp(m_temp);
+        break;
+      }
+      if (errno != EEXIST || n > 100)
+        throw FatalError(fmt::format("cannot write output '{}': {}", m_path, std::strerror(errno)));
+    }
+  }
   if (std::rename(m_temp.c_str(), m_path.c_str()) != 0)
     throw FatalError(fmt::format("cannot write output '{}': {}", m_path, std::strerror(errno)));
   m_committed = true;

@@ -27,6 +27,8 @@ private:
   std::ofstream m_file;
   bool m_committed = false;
   int m_signal_slot = -1; // where the signal handler finds m_temp
+  int m_anon_fd = -1;     // O_TMPFILE: the report has no name until commit()
+  std::string m_dir;
 };
 
 } // namespace dtscan
