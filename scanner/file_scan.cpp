@@ -158,6 +158,13 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
 
   std::vector<Located> located;
   LineCounter lines;
+  struct LineCache {
+    uint64_t line_start = UINT64_MAX; // the line this describes
+    uint64_t pos = 0;                 // code points are counted up to here
+    uint64_t code_points = 0;
+    uint64_t allow_end_line = 0; // the line start of the span end the allow check looked to
+    bool allow_known = false, allowed = false;
+  } line_cache;
   bool environment = false;
   bool first = true;
   for (;;) {
@@ -184,11 +191,26 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
       span.advance(window, win_start, end);
       loc.end_line = span.line();
       loc.end_column = span.column(end);
-      loc.char_column = 1 + code_points(window, win_start, lines.line_start(), start);
-      loc.char_end_column = 1 + code_points(window, win_start, span.line_start(), end);
-      loc.allowed = line_allows(window, win_start, lines.line_start(), end);
+      // Code points are counted on from the previous match of the same line, and the dtscan:allow
+      // check is made once per line: a line holding thousands of matches stays linear, not quadratic.
+      if (line_cache.line_start != lines.line_start() || line_cache.pos > start) {
+        line_cache = LineCache{lines.line_start(), lines.line_start(), 0, span.line_start(), false, false};
+      }
+      line_cache.code_points += code_points(window, win_start, line_cache.pos, start);
+      line_cache.pos = start;
+      loc.char_column = 1 + line_cache.code_points;
+      loc.char_end_column = 1 + (span.line_start() == lines.line_start()
+                                     ? line_cache.code_points + code_points(window, win_start, start, end)
+                                     : code_points(window, win_start, span.line_start(), end));
+      if (!line_cache.allow_known || line_cache.allow_end_line != span.line_start()) {
+        line_cache.allowed = line_allows(window, win_start, lines.line_start(), end);
+        line_cache.allow_end_line = span.line_start();
+        line_cache.allow_known = true;
+      }
+      loc.allowed = line_cache.allowed;
       located.push_back(std::move(loc));
     }
+    line_cache = LineCache{}; // counts are per window, as the window bounds them
     // Environment URLs anywhere in the file raise a secret's severity: in a multi-window file look in
     // every window (the secret may come later); in a one-window file only when it matters.
     bool multi_window = !(first && eof);

@@ -102,3 +102,26 @@ TEST_CASE("a dtscan:allow comment suppresses findings on its line only, and they
   CHECK(none.findings.size() == 1);
   CHECK(none.suppressed == 0);
 }
+
+TEST_CASE("many findings on one line: code-point columns and dtscan:allow stay exact") {
+  // "é" and "€" are 2 and 3 bytes: byte and code-point columns part after them.
+  std::string line = fake("é @@dt0c01@@ € @@dt0c01@@ x @@dt0c01@@");
+  auto f = scan(line + "\n" + fake("@@dt0c01@@ € @@dt0c01@@ dtscan:allow") + "\n");
+  REQUIRE(f.size() == 3); // the second line is allowed
+  CHECK(f[0].column == 4);
+  CHECK(f[0].char_column == 3);
+  CHECK(f[0].char_end_column == f[0].char_column + 96); // a dt0c01 token is 96 characters
+  CHECK(f[1].column == 4 + 96 + 5);                     // " € " is 5 bytes
+  CHECK(f[1].char_column == 3 + 96 + 3);                // and 3 code points
+  CHECK(f[2].char_column == f[1].char_column + 96 + 3);
+  CHECK(f[2].char_end_column == f[2].char_column + 96);
+
+  // Thousands of tokens on one line: every one found, columns in order (and quickly: linear, not quadratic).
+  std::string many;
+  for (int i = 0; i < 3000; ++i)
+    many += fake("@@dt0c01@@ ", std::to_string(i));
+  auto all = scan(many);
+  REQUIRE(all.size() == 3000);
+  for (size_t i = 0; i < all.size(); ++i)
+    CHECK(all[i].char_column == 1 + i * 97);
+}
