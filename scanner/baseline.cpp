@@ -81,7 +81,7 @@ std::string Baseline::to_json() const {
 }
 
 void Baseline::write(const std::string& path) const {
-  ReportOutput out(path);
+  ReportOutput out(path, "baseline");
   out.stream() << to_json();
   out.commit();
 }

@@ -63,7 +63,7 @@ void unregister_temp(int slot) {
 
 } // namespace
 
-ReportOutput::ReportOutput(const std::string& path) : m_path(path) {
+ReportOutput::ReportOutput(const std::string& path, std::string_view what) : m_path(path), m_what(what) {
   if (m_path.empty()) return;
   std::string dir = ".";
   if (auto slash = m_path.rfind('/'); slash != std::string::npos) dir = slash == 0 ? "/" : m_path.substr(0, slash);
@@ -81,7 +81,7 @@ ReportOutput::ReportOutput(const std::string& path) : m_path(path) {
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   int fd = ::mkstemp(name.data());
-  if (fd < 0) throw FatalError(fmt::format("cannot write output '{}': {}", m_path, std::strerror(errno)));
+  if (fd < 0) throw FatalError(fmt::format("cannot write {} '{}': {}", m_what, m_path, std::strerror(errno)));
   // mkstemp makes the file 0600; give the report the permissions a plain open() would.
   mode_t mask = ::umask(0);
   ::umask(mask);
@@ -93,7 +93,8 @@ ReportOutput::ReportOutput(const std::string& path) : m_path(path) {
   if (!m_file) {
     ::unlink(m_temp.c_str());
     unregister_temp(m_signal_slot);
-    throw FatalError(fmt::format("cannot write output '{}'", m_path));
+    throw FatalError(
+        fmt::format("cannot write {} '{}': {}", m_what, m_path, errno ? std::strerror(errno) : "write error"));
   }
 }
 
@@ -119,7 +120,9 @@ void ReportOutput::commit() {
     return;
   }
   m_file.flush();
-  if (!m_file) throw FatalError(fmt::format("cannot write output '{}'", m_path));
+  if (!m_file)
+    throw FatalError(
+        fmt::format("cannot write {} '{}': {}", m_what, m_path, errno ? std::strerror(errno) : "write error"));
   m_file.close();
   if (m_anon_fd >= 0) {
     std::string proc = "/proc/self/fd/" + std::to_string(m_anon_fd);
@@ -131,11 +134,11 @@ void ReportOutput::commit() {
         break;
       }
       if (errno != EEXIST || n > 100)
-        throw FatalError(fmt::format("cannot write output '{}': {}", m_path, std::strerror(errno)));
+        throw FatalError(fmt::format("cannot write {} '{}': {}", m_what, m_path, std::strerror(errno)));
     }
   }
   if (std::rename(m_temp.c_str(), m_path.c_str()) != 0)
-    throw FatalError(fmt::format("cannot write output '{}': {}", m_path, std::strerror(errno)));
+    throw FatalError(fmt::format("cannot write {} '{}': {}", m_what, m_path, std::strerror(errno)));
   m_committed = true;
   unregister_temp(m_signal_slot); // the name now belongs to the report
   m_signal_slot = -1;

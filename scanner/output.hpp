@@ -7,13 +7,15 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 namespace dtscan {
 
 class ReportOutput {
 public:
-  explicit ReportOutput(const std::string& path); // empty path: standard output; throws FatalError
-  ~ReportOutput();                                // removes the temporary file unless commit() succeeded
+  // Empty path: standard output. `what` names the file in error messages. Throws FatalError.
+  explicit ReportOutput(const std::string& path, std::string_view what = "output");
+  ~ReportOutput(); // removes the temporary file unless commit() succeeded
   ReportOutput(const ReportOutput&) = delete;
   ReportOutput& operator=(const ReportOutput&) = delete;
 
@@ -23,6 +25,7 @@ public:
 
 private:
   std::string m_path;
+  std::string m_what;
   std::string m_temp;
   std::ofstream m_file;
   bool m_committed = false;
