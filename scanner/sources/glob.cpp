@@ -1,6 +1,9 @@
-// Glob matching by components: a path is split at '/', `**` components recurse, every other component
-// is a plain wildcard match with one backtracking point per `*` run (linear in practice, no allocation).
+// Glob matching by components: a path is split at '/'; `**` components and `*` runs inside a component
+// are both matched with one backtracking point (the last star), so no pattern, however many stars it
+// holds, costs more than pattern length × path length (a .dtscan.json may come from an untrusted repo).
 #include "scanner/sources/glob.hpp"
+
+#include <vector>
 
 namespace dtscan {
 namespace {
@@ -80,25 +83,46 @@ bool glob_match_component(std::string_view p, std::string_view s) {
 }
 
 bool glob_match(std::string_view p, std::string_view s) {
-  for (;;) {
-    size_t pslash = p.find('/');
-    std::string_view pseg = p.substr(0, pslash);
-    if (pseg == "**") {
-      if (pslash == npos) return true;
-      std::string_view rest = p.substr(pslash + 1);
-      for (;;) {
-        if (glob_match(rest, s)) return true;
-        size_t sslash = s.find('/');
-        if (sslash == npos) return false;
-        s.remove_prefix(sslash + 1);
-      }
+  // Components as views; reused per thread so that the walker's calls do not allocate.
+  thread_local std::vector<std::string_view> pc, sc;
+  auto split = [](std::string_view x, std::vector<std::string_view>& out) {
+    out.clear();
+    for (size_t from = 0;;) {
+      size_t slash = x.find('/', from);
+      out.push_back(x.substr(from, slash == npos ? npos : slash - from));
+      if (slash == npos) break;
+      from = slash + 1;
     }
-    size_t sslash = s.find('/');
-    if (!glob_match_component(pseg, s.substr(0, sslash))) return false;
-    if (pslash == npos || sslash == npos) return pslash == npos && sslash == npos;
-    p.remove_prefix(pslash + 1);
-    s.remove_prefix(sslash + 1);
+  };
+  split(p, pc);
+  split(s, sc);
+  // A trailing `**` matches everything inside, not the directory itself: at least one component, as
+  // if a `*` component followed it.
+  if (pc.back() == "**") pc.push_back("*");
+  // Wildcard matching over components, `**` being the star: like `*` within a component, only the last
+  // `**` needs to grow, so this is O(pattern × path) however many `**` a (hostile) pattern holds.
+  const size_t pn = pc.size(), sn = sc.size();
+  size_t pi = 0, si = 0, star_pi = npos, star_si = 0;
+  while (si < sn) {
+    if (pi < pn && pc[pi] == "**") {
+      while (pi < pn && pc[pi] == "**")
+        ++pi;
+      star_pi = pi;
+      star_si = si;
+      continue;
+    }
+    if (pi < pn && glob_match_component(pc[pi], sc[si])) {
+      ++pi;
+      ++si;
+      continue;
+    }
+    if (star_pi == npos) return false;
+    pi = star_pi;
+    si = ++star_si;
   }
+  while (pi < pn && pc[pi] == "**")
+    ++pi;
+  return pi == pn;
 }
 
 ExcludeSet::ExcludeSet(const std::vector<std::string>& globs) {

@@ -101,3 +101,18 @@ TEST_CASE("glob: trailing '/' restricts an exclude to directories") {
   CHECK_FALSE(is_excluded({"/out/"}, "out"));
   CHECK_FALSE(is_excluded({}, "anything"));
 }
+
+TEST_CASE("glob: many ** (a hostile .dtscan.json) stay fast and exact") {
+  std::string many;
+  for (int i = 0; i < 40; ++i)
+    many += "**/";
+  std::string deep;
+  for (int i = 0; i < 2000; ++i)
+    deep += "d/";
+  // Exponential before: every ** tried every split. Now pattern length × path length.
+  CHECK_FALSE(glob_match(many + "z", deep + "y"));
+  CHECK(glob_match(many + "z", deep + "z"));
+  CHECK_FALSE(glob_match("**/d/**/d/**/d/**/d/**/x", deep + "y"));
+  CHECK(glob_match("d/**", deep + "y"));
+  CHECK(glob_match(many + "**", "a"));
+}
