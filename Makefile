@@ -74,6 +74,16 @@ bench-git:
 	$(configure_and_build)
 	BUILD_DIR="$(BUILD_DIR)" bench/git-run.sh
 
+# Fuzzing (tests/fuzz/README.md): builds the libFuzzer targets with clang in FUZZ_DIR and runs each of
+# FUZZ_TARGETS (all, or names) for FUZZ_SECONDS, one after another; prints executions and coverage.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= all
+.PHONY: fuzz
+fuzz:
+	scripts/install-deps.sh fuzz
+	FUZZ_DIR="$(FUZZ_DIR)" FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run.sh
+
 format:
 	scripts/install-deps.sh format
 	find scanner tests \( -name '*.cpp' -o -name '*.hpp' \) -print0 | xargs -0 -r clang-format -i

@@ -159,6 +159,9 @@ bool parse_cache_tree(Cursor& c, CacheTreeNode& node, int depth) {
   auto entries = number(' ');
   auto subtrees = entries ? number('\n') : std::nullopt;
   if (!subtrees || *subtrees < 0) return false;
+  // Each child takes at least 5 bytes ("\0" "0 0\n"): a count beyond what is left is a corrupt (or hostile)
+  // index, not an allocation to attempt.
+  if (static_cast<uint64_t>(*subtrees) > static_cast<uint64_t>(c.end() - c.pos()) / 5) return false;
   node.entry_count = *entries;
   if (node.entry_count >= 0) {
     if (!c.has(hash_size)) return false;
