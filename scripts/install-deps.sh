@@ -12,7 +12,9 @@ build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev libfmt-dev n
 # pre-commit: the real framework, for the end-to-end test of .pre-commit-hooks.yaml.
 test_pkgs=(nodejs npm git pre-commit)
 bench_pkgs=(ripgrep hyperfine time)
-fuzz_pkgs=(clang libclang-rt-14-dev)
+# clang 14 + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes; llvm: llvm-symbolizer, without
+# which sanitizer reports have no function names (clang only recommends it).
+fuzz_pkgs=(clang libclang-rt-14-dev llvm)
 format_pkgs=(clang-format)
 
 [[ $# -gt 0 ]] || set -- build

@@ -152,9 +152,9 @@ inline void check_findings(std::string_view text, const FileOutcome& out, Secret
       FUZZ_CHECK_MSG(f.fingerprint == sha256_hex(f.secret), "the fingerprint is not the SHA-256 of the value");
       // A value found as written is exactly the bytes at its span.
       if (f.decoded == Decoding::none)
-        FUZZ_CHECK_MSG(text.substr(start, end - start) == f.secret,
-                       "span \"" + escaped(text.substr(start, end - start)) + "\" != value \"" + escaped(f.secret) +
-                           "\"");
+        FUZZ_CHECK_MSG(text.substr(start, end - start) == f.secret, "span \"" +
+                                                                        escaped(text.substr(start, end - start)) +
+                                                                        "\" != value \"" + escaped(f.secret) + "\"");
     }
   }
 }

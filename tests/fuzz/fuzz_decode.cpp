@@ -93,8 +93,7 @@ void check_percent(std::string_view src, size_t start, size_t end) {
     } else {
       FUZZ_CHECK_MSG(piece.size() == 3 && piece[0] == '%' && has_percent_escape(piece),
                      "a decoded byte from \"" + escaped(piece) + "\"");
-      FUZZ_CHECK(static_cast<unsigned char>(d->bytes[i]) ==
-                 std::stoul(std::string(piece.substr(1)), nullptr, 16));
+      FUZZ_CHECK(static_cast<unsigned char>(d->bytes[i]) == std::stoul(std::string(piece.substr(1)), nullptr, 16));
       any_escape = true;
     }
   }

@@ -157,7 +157,8 @@ void check_outputs(const Outputs& o, const Report& report, bool show_secrets) {
     FUZZ_CHECK(r["ruleId"] == normalized(f.rule_id));
     const std::string uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>();
     for (char c : uri)
-      FUZZ_CHECK_MSG(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~/%").find(c) != std::string_view::npos,
+      FUZZ_CHECK_MSG(std::isalnum(static_cast<unsigned char>(c)) ||
+                         std::string_view("-._~/%").find(c) != std::string_view::npos,
                      "SARIF uri \"" + escaped(uri) + "\"");
     FUZZ_CHECK_MSG(percent_decode(uri) == f.path, "SARIF uri \"" + escaped(uri) + "\" for \"" + escaped(f.path) + "\"");
     FUZZ_CHECK(r["properties"].contains("secret") == (show_secrets && !f.secret.empty()));

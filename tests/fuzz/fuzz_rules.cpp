@@ -26,15 +26,15 @@ const RuleSet& builtin() {
 
 // Fake tokens of every family in the contexts the built-in rules look for (expanded once).
 const std::string& sample() {
-  static const std::string text = expand_fake_tokens(
-      "DT_API_TOKEN=@@dt0c01@@\n"
-      "url: https://abc12345.live.dynatrace.com/api/v2/metrics?api-token=@@dt0c01@@\n"
-      "Authorization: Api-Token @@legacy:21@@\n"
-      "client_secret: @@tok:dt0s02:8@@ # dtscan:allow\n"
-      "agent: @@tok:dt0a01:abc12345@@ tenant: @@tenant:dt0a02@@\n"
-      "data: @@b64:dt0c01@@\n"
-      "proxy: /x?token=@@pct:dt0c01@@ id dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX\n",
-      "fuzz_rules");
+  static const std::string text =
+      expand_fake_tokens("DT_API_TOKEN=@@dt0c01@@\n"
+                         "url: https://abc12345.live.dynatrace.com/api/v2/metrics?api-token=@@dt0c01@@\n"
+                         "Authorization: Api-Token @@legacy:21@@\n"
+                         "client_secret: @@tok:dt0s02:8@@ # dtscan:allow\n"
+                         "agent: @@tok:dt0a01:abc12345@@ tenant: @@tenant:dt0a02@@\n"
+                         "data: @@b64:dt0c01@@\n"
+                         "proxy: /x?token=@@pct:dt0c01@@ id dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX\n",
+                         "fuzz_rules");
   return text;
 }
 

@@ -2,9 +2,10 @@
 // bytes. This is the code every scanned file goes through, so it must neither crash nor mis-report on
 // hostile content, and it carries the product's main promise: without --show-secrets no report holds a
 // secret. Each input is scanned by a redacting engine and by one that shows secrets; the two must agree on
-// everything but the secret, every position must lie inside the input, and the JSON report of the
-// redacting scan (and its text and SARIF reports) must not contain the value of any finding that the showing scan reports. Inputs holding
-// `@@...@@` fake-token templates are also scanned expanded, so committed seeds can stay template-only.
+// everything but the secret, every position must lie inside the input, and the JSON, text and SARIF
+// reports of the redacting scan must not contain the value of any finding that the showing scan reports.
+// Inputs holding `@@...@@` fake-token templates are also scanned expanded, so committed seeds can stay
+// template-only.
 #include "fuzz_common.hpp"
 
 #include "scanner/error.hpp"
@@ -103,9 +104,14 @@ void check_no_leak(const FileOutcome& redacted, const FileOutcome& shown) {
   }();
   std::string public_text = boilerplate;
   for (const Finding& g : shown.findings) {
-    // The redacted form is public by design ("<token id>.****"): a value that is no more than a token id
-    // and its dot (no secret part at all) is inside it.
-    public_text += '\n' + g.token_id + '\n' + g.redacted + '\n' + g.token_type + '\n' + g.rule_id;
+    // A token id and its dot are the public start of a redacted form ("<token id>.****"), so a value that
+    // is no more than that (no secret part at all) is public. The rest of the redacted form is not: a
+    // value found there is exactly the leak this target looks for.
+    // The fingerprint (SHA-256 hex) is public too: a hex value that happens to lie inside one is no leak
+    // (libFuzzer copies compared strings into inputs, so it finds such values), and so is SARIF's
+    // partialFingerprints id, the SHA-256 of "fingerprint:rule_id:path".
+    public_text += '\n' + g.token_id + ".\n" + g.fingerprint + '\n' + g.token_type + '\n' + g.rule_id;
+    public_text += '\n' + sha256_hex(g.fingerprint + ':' + g.rule_id + ':' + g.path);
     for (const auto& r : g.reasons)
       public_text += '\n' + r;
   }

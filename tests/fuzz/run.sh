@@ -95,7 +95,10 @@ for t in "${targets[@]}"; do
   units=$(find "$corpus" -type f | wc -l)
   bytes=$(du -sb "$corpus" | cut -f1)
   new_crashes=$(($(find "$crashes" -type f | wc -l) - before))
-  if [[ $status -ne 0 || $new_crashes -gt 0 ]]; then
+  if [[ $status -eq 72 && $new_crashes -eq 0 ]]; then # libFuzzer's exit status after SIGINT / SIGTERM
+    crashed=1
+    echo "fuzz: $t interrupted after ${elapsed}s" >&2
+  elif [[ $status -ne 0 || $new_crashes -gt 0 ]]; then
     crashed=1
     echo "fuzz: $t FAILED (exit $status); inputs in $crashes:" >&2
     find "$crashes" -type f | sed 's/^/  /' >&2
