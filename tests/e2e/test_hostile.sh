@@ -51,13 +51,19 @@ as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # binaries and the temporary tree; otherwise the checks are skipped with the reason.
 UNPRIV=()
 UNPRIV_WHY=""
+UNPRIV_DTSCAN=$DTSCAN
 if [ "$(id -u)" -ne 0 ]; then
   UNPRIV=(env)
 else
   chmod 755 "$T"
+  # A checkout under /root (mode 700) is out of nobody's reach: nobody runs a copy in the temporary tree.
+  mkdir -p "$T/.bin"
+  cp "$DTSCAN" "$T/.bin/dtscan"
+  chmod 755 "$T/.bin" "$T/.bin/dtscan"
+  UNPRIV_DTSCAN=$T/.bin/dtscan
   if ! command -v setpriv >/dev/null 2>&1; then
     UNPRIV_WHY="running as root and setpriv (util-linux) is not installed to drop privileges"
-  elif ! as_nobody "$DTSCAN" version >/dev/null 2>&1; then
+  elif ! as_nobody "$UNPRIV_DTSCAN" version >/dev/null 2>&1; then
     UNPRIV_WHY="running as root and user nobody cannot run $DTSCAN (a directory on its path is not traversable)"
   elif ! as_nobody test -x "$T"; then
     UNPRIV_WHY="running as root and user nobody cannot reach the temporary directory $T"
@@ -236,7 +242,7 @@ else
   chmod 000 "$P/locked" "$P/unreadable.txt"
   chmod 311 "$P/unlistable"    # no read permission: cannot be listed, can be traversed
   chmod 644 "$P/untraversable" # can be listed, cannot be traversed: its files cannot be opened
-  run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$DTSCAN" scan --format jsonl -j 2 "$P"
+  run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$UNPRIV_DTSCAN" scan --format jsonl -j 2 "$P"
   assert_rc 1 "$CASE: the readable part is scanned (exit 1)"
   assert_eq "ok/a.txt" "$(paths_of "$OUT")" "$CASE: only the readable file is reported"
   assert_eq "$(printf '%s\n' "dtscan: warning: cannot open 'unreadable.txt': Permission denied" \
@@ -245,12 +251,12 @@ else
     "dtscan: warning: cannot read directory 'unlistable': Permission denied")" "$(sort "$ERR")" \
     "$CASE: one one-line warning per unreadable entry"
   assert_eq 4 "$(json_num "$OUT" errors)" "$CASE: each unreadable entry counts in errors"
-  run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$DTSCAN" scan --format jsonl "$P/unlistable"
+  run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$UNPRIV_DTSCAN" scan --format jsonl "$P/unlistable"
   assert_rc 0 "$CASE: a root directory without read permission is a warning (exit 0)"
   assert_eq "dtscan: warning: cannot read directory '$P/unlistable': Permission denied" "$(cat "$ERR")" "$CASE: unlistable root: one warning"
   assert_eq 1 "$(json_num "$OUT" errors)" "$CASE: unlistable root counts as an error"
   # Mode 000: not even its .dtscan.json can be checked, so the run fails closed with one line.
-  run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$DTSCAN" scan --format jsonl "$P/locked"
+  run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$UNPRIV_DTSCAN" scan --format jsonl "$P/locked"
   expect_fatal "$CASE: a root directory with mode 000"
   assert_file_contains "$ERR" "$P/locked" "$CASE: mode 000 root: the error names it"
   chmod 755 "$P/locked" "$P/unlistable" "$P/untraversable"
@@ -525,7 +531,7 @@ else
   cp "$T/report.saved" "$U/report.json"
   unpriv_owns "$U"
   mkfifo "$T/in.fifo"
-  "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$DTSCAN" scan --format json -o "$U/report.json" - <"$T/in.fifo" >"$OUT" 2>"$ERR" &
+  "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$UNPRIV_DTSCAN" scan --format json -o "$U/report.json" - <"$T/in.fifo" >"$OUT" 2>"$ERR" &
   pid=$!
   exec 7>"$T/in.fifo"
   for _ in $(seq 100); do holds_open_under "$pid" "$U" && break; sleep 0.1; done
