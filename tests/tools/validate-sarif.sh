@@ -13,7 +13,12 @@ fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../sarif" && pwd)
 if [ ! -x "$here/node_modules/.bin/sarif-multitool" ] || [ ! -d "$here/node_modules/ajv" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund >&2)
+  # A failure here is nearly always the network: no route to the npm registry, or a TLS-inspecting proxy
+  # whose CA is not in the system store (/usr/local/share/ca-certificates + update-ca-certificates).
+  if ! (cd "$here" && npm ci --no-audit --no-fund >&2); then
+    echo "validate-sarif: could not install the SARIF multitool from the npm registry (see npm's error above)" >&2
+    exit 1
+  fi
 fi
 export NODE_PATH="$here/node_modules"
 # The native binary that node_modules/.bin/sarif-multitool runs: its wrapper passes arguments through a
