@@ -53,6 +53,8 @@ for input in corpus/*/input; do
   case_name=$(basename "$(dirname "$input")")
   "$fuzz_dir/dtscan-fake" --seed fuzz --tree "$input" "$expanded/$case_name"
 done
+# Regression seeds that CMake wrote with their token-shaped value put back (tests/fuzz/generated/).
+if [ -d "$fuzz_dir/fuzz-seeds/fuzz_scan" ]; then cp "$fuzz_dir/fuzz-seeds/fuzz_scan/"* "$seeds/fuzz_scan/"; fi
 (cd "$expanded" && find . -type f -print0) | while IFS= read -r -d '' f; do
   f=${f#./}
   cp "$expanded/$f" "$seeds/fuzz_scan/${f//\//__}"
