@@ -11,8 +11,12 @@ if ! git -C "$SOURCE_DIR" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   finish
 fi
 
-# The tracked files, as a fresh clone has them (build directories and node_modules are not tracked).
-git -C "$SOURCE_DIR" ls-files -z >"$T/files"
+# The files a clone would have, plus new ones not yet committed (not the ignored build directories and
+# node_modules); a path deleted in the work tree but still in the index is left out.
+git -C "$SOURCE_DIR" ls-files -z --cached --others --exclude-standard | sort -zu |
+  while IFS= read -r -d '' f; do
+    if [ -e "$SOURCE_DIR/$f" ] || [ -L "$SOURCE_DIR/$f" ]; then printf '%s\0' "$f"; fi
+  done >"$T/files"
 [ -s "$T/files" ] || { fail "git ls-files listed no file"; finish; }
 
 for gate in high medium; do
