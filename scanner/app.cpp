@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -58,6 +59,13 @@ Options with_project_config(Options o, const std::string& root) {
   return o;
 }
 
+// NO_COLOR (no-color.org) counts only when set to a non-empty value; TERM=dumb terminals take no escapes.
+bool colour_allowed_by_environment() {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return (no_color == nullptr || *no_color == '\0') && !(term != nullptr && std::string_view(term) == "dumb");
+}
+
 bool is_directory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -81,7 +89,7 @@ int run_with_report(const Options& o, size_t slots,
   ReportContext ctx;
   ctx.rules = &rules;
   ctx.show_secrets = o.show_secrets;
-  ctx.color = o.format == Format::text && !o.no_color && output.is_terminal() && std::getenv("NO_COLOR") == nullptr;
+  ctx.color = o.format == Format::text && !o.no_color && output.is_terminal() && colour_allowed_by_environment();
 
   JsonlWriter jsonl(output.stream(), ctx);
   ScanCallbacks callbacks;
@@ -103,6 +111,8 @@ int run_with_report(const Options& o, size_t slots,
   case Format::sarif: write_sarif(output.stream(), report, ctx); break;
   }
   output.commit();
+  // A report written to a file leaves the terminal silent otherwise: say what it holds, on stderr.
+  if (!o.output.empty() && !o.quiet && ::isatty(STDERR_FILENO) == 1) std::cerr << summary_line(report);
   // Writing a baseline accepts the current findings: the run that records them does not fail.
   return o.write_baseline.empty() ? exit_status(report, o.fail_on) : 0;
 }
@@ -183,7 +193,7 @@ int run_rules_command(const Options& o) {
 
 int run(const Options& o) {
   switch (o.command) {
-  case Command::help: std::cout << usage_text(); return 0;
+  case Command::help: std::cout << usage_text(o.help_topic); return 0;
   case Command::version: std::cout << "dtscan " << DTSCAN_VERSION << '\n'; return 0;
   case Command::rules: return run_rules_command(o);
   case Command::scan: return run_scan_command(o);

@@ -1,24 +1,19 @@
 // Parses `dtscan COMMAND [OPTIONS] [PATH...]`. Options may come before or after paths, as `--opt value`
 // or `--opt=value`; `--` ends options. Options of later issues (verification, audit) are refused with a
-// clear message instead of being silently ignored.
+// clear message instead of being silently ignored; a mistyped option or command gets the nearest name.
 #include "scanner/cli.hpp"
 
 #include "scanner/error.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <vector>
 
 namespace dtscan {
 namespace {
-
-uint64_t parse_number(std::string_view opt, std::string_view v) {
-  uint64_t n = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || ptr != v.data() + v.size() || v.empty())
-    throw FatalError(fmt::format("{} expects a non-negative whole number, got '{}'", opt, v));
-  return n;
-}
 
 Format parse_format(std::string_view v) {
   if (v == "text") return Format::text;
@@ -34,68 +29,103 @@ std::optional<Severity> parse_fail_on(std::string_view v) {
   throw FatalError(fmt::format("--fail-on expects critical, high, medium, low, info or never, got '{}'", v));
 }
 
-} // namespace
+// Every option name, for "did you mean": the nearest one by edit distance, if it is close enough.
+constexpr std::string_view k_option_names[] = {
+    "--format",        "--output", "--fail-on",  "--threads",           "--exclude",
+    "--max-file-size", "--rules",  "--baseline", "--write-baseline",    "--show-secrets",
+    "--no-decode",     "--quiet",  "--no-color", "--respect-gitignore", "--check",
+    "--repo",          "--range",  "--help"};
+constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "rules", "version", "help"};
 
-std::string usage_text() {
-  return R"(usage: dtscan COMMAND [OPTIONS]
-
-Finds leaked Dynatrace credentials and says how dangerous each leak is.
-
-commands:
-  scan [PATH...]        scan files and directories (default "."); "-" reads standard input
-  staged [--repo DIR]   scan what the next commit would contain (the index), for pre-commit hooks
-  git [REPO] [--range A..B]
-                        scan every blob in the history of REPO (default "."), or only the blobs
-                        that the commits in A..B add or change (pull-request gate)
-  rules [--check]       list the built-in rules; --check runs every rule's examples
-  version               print the version
-
-options:
-  --format FORMAT       text (default), json, jsonl or sarif
-  -o, --output FILE     write the report to FILE (atomically) instead of standard output
-  --fail-on LEVEL       exit 1 when a finding is at least LEVEL: critical, high (default), medium,
-                        low, info, or never
-  -j, --threads N       worker threads (default: all cores)
-  --exclude GLOB        skip paths matching GLOB (repeatable)
-  --max-file-size BYTES skip files larger than BYTES
-  --respect-gitignore   skip files that .gitignore files ignore (off by default)
-  --rules FILE          load extra rules from FILE (repeatable)
-  --baseline FILE       do not report findings recorded in FILE (by fingerprint, rule and path)
-  --write-baseline FILE record the current findings in FILE; the exit status is then 0
-  --no-decode           do not decode base64 / percent-encoded text
-  --show-secrets        print secret values in reports (off by default)
-  --quiet               no warnings on standard error
-  --no-color            no colours in text output (also: NO_COLOR set)
-  -h, --help            this help
-
-A .dtscan.json at the scanned root (the repository root for staged and git) may set "exclude",
-"fail_on" and "baseline"; command-line options win.
-
-exit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage or fatal error
-)";
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
 }
+
+// "; did you mean X?" for the nearest of `names` within a third of the word's length, else "".
+template <size_t N> std::string suggestion(std::string_view word, const std::string_view (&names)[N]) {
+  std::string_view best;
+  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+  for (std::string_view name : names) {
+    size_t d = edit_distance(word, name);
+    if (d < best_distance) best_distance = d, best = name;
+  }
+  return best.empty() ? std::string() : fmt::format("; did you mean '{}'?", best);
+}
+
+Command parse_command(std::string_view cmd) {
+  if (cmd == "scan") return Command::scan;
+  if (cmd == "rules") return Command::rules;
+  if (cmd == "version" || cmd == "--version") return Command::version;
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") return Command::help;
+  if (cmd == "staged") return Command::staged;
+  if (cmd == "git") return Command::git;
+  if (cmd == "audit") throw FatalError(fmt::format("'dtscan {}' is not implemented in this version yet", cmd));
+  std::string hint = suggestion(cmd, k_command_names);
+  throw FatalError(fmt::format("unknown command '{}'{}", cmd, hint.empty() ? "; try 'dtscan --help'" : hint));
+}
+
+// SIZE: bytes, or a number with a unit: k/K/kB, M/MB, G/GB, T/TB (powers of 1000, as `du --si` and
+// gitleaks' megabytes), KiB/MiB/GiB/TiB (powers of 1024). Case-insensitive units, no fractions.
+uint64_t parse_size(std::string_view opt, std::string_view v) {
+  size_t digits = 0;
+  while (digits < v.size() && v[digits] >= '0' && v[digits] <= '9')
+    ++digits;
+  auto bad = [&]() {
+    return FatalError(
+        fmt::format("{} expects a size in bytes, optionally with a unit (10MB, 512k, 1GiB), got '{}'", opt, v));
+  };
+  if (digits == 0) throw bad();
+  uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + digits, n);
+  if (ec != std::errc()) throw bad();
+  std::string unit;
+  for (char c : v.substr(digits))
+    unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::pair<std::string_view, uint64_t> k_units[] = {{"", 1},
+                                                                  {"b", 1},
+                                                                  {"k", 1000},
+                                                                  {"kb", 1000},
+                                                                  {"m", 1000000},
+                                                                  {"mb", 1000000},
+                                                                  {"g", 1000000000},
+                                                                  {"gb", 1000000000},
+                                                                  {"t", 1000000000000},
+                                                                  {"tb", 1000000000000},
+                                                                  {"kib", 1ull << 10},
+                                                                  {"mib", 1ull << 20},
+                                                                  {"gib", 1ull << 30},
+                                                                  {"tib", 1ull << 40}};
+  for (auto [name, factor] : k_units) {
+    if (unit != name) continue;
+    if (n > UINT64_MAX / factor) throw bad();
+    return n * factor;
+  }
+  throw bad();
+}
+
+} // namespace
 
 Options parse_command_line(const std::vector<std::string>& args) {
   Options o;
   if (args.empty()) throw FatalError("missing command; try 'dtscan --help'");
-  const std::string& cmd = args[0];
-  if (cmd == "scan") {
-    o.command = Command::scan;
-  } else if (cmd == "rules") {
-    o.command = Command::rules;
-  } else if (cmd == "version" || cmd == "--version") {
-    o.command = Command::version;
-  } else if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-    o.command = Command::help;
+  o.command = parse_command(args[0]);
+  if (o.command == Command::help) {
+    // `dtscan help [COMMAND]`
+    if (args.size() > 2) throw FatalError("help takes at most one command");
+    if (args.size() == 2) o.help_topic = parse_command(args[1]);
     return o;
-  } else if (cmd == "staged") {
-    o.command = Command::staged;
-  } else if (cmd == "git") {
-    o.command = Command::git;
-  } else if (cmd == "audit") {
-    throw FatalError(fmt::format("'dtscan {}' is not implemented in this version yet", cmd));
-  } else {
-    throw FatalError(fmt::format("unknown command '{}'; try 'dtscan --help'", cmd));
   }
 
   bool options_done = false;
@@ -134,25 +164,29 @@ Options parse_command_line(const std::vector<std::string>& args) {
       return true;
     };
     if (name == "-h" || name == "--help") {
+      o.help_topic = o.command;
       o.command = Command::help;
       return o;
     } else if (name == "--format") {
       o.format = parse_format(value());
     } else if (name == "-o" || name == "--output") {
       o.output = value();
-      if (o.output.empty()) throw FatalError("--output needs a file name");
+      if (o.output.empty()) throw FatalError("--output needs a file name (or - for standard output)");
+      if (o.output == "-") o.output.clear(); // standard output, as for most Unix tools
     } else if (name == "--fail-on") {
       o.fail_on = parse_fail_on(value());
       o.fail_on_given = true;
     } else if (name == "-j" || name == "--threads") {
       std::string v = value();
-      uint64_t n = parse_number(name, v);
-      if (n == 0 || n > 1024) throw FatalError(fmt::format("{} expects a number from 1 to 1024, got '{}'", name, v));
+      uint64_t n = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n == 0 || n > 1024)
+        throw FatalError(fmt::format("{} expects a number of threads from 1 to 1024, got '{}'", name, v));
       o.threads = static_cast<unsigned>(n);
     } else if (name == "--exclude") {
       o.excludes.push_back(value());
     } else if (name == "--max-file-size") {
-      o.max_file_size = parse_number(name, value());
+      o.max_file_size = parse_size(name, value());
     } else if (name == "--rules") {
       o.rule_files.push_back(value());
     } else if (name == "--show-secrets") {
@@ -182,7 +216,9 @@ Options parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "--verify" || name == "--verify-allow-host" || name == "--env-url") {
       throw FatalError(fmt::format("{} is not implemented in this version yet", name));
     } else {
-      throw FatalError(fmt::format("unknown option '{}'; try 'dtscan --help'", name));
+      std::string hint = suggestion(name, k_option_names);
+      throw FatalError(fmt::format("unknown option '{}'{}", name,
+                                   hint.empty() ? fmt::format("; try 'dtscan {} --help'", args[0]) : hint));
     }
   }
   if ((o.command == Command::scan || o.command == Command::git) && o.paths.empty()) o.paths.push_back(".");

@@ -16,9 +16,10 @@ enum class Format { text, json, jsonl, sarif };
 
 struct Options {
   Command command = Command::help;
-  std::vector<std::string> paths; // scan: PATH... (default "."); git: REPO (default ".")
-  std::string repo;               // staged: --repo DIR; empty: from the environment (GIT_DIR) or "."
-  std::string range;              // git: --range A..B; empty for the whole history
+  Command help_topic = Command::help; // help: the command whose help to print (help: the general one)
+  std::vector<std::string> paths;     // scan: PATH... (default "."); git: REPO (default ".")
+  std::string repo;                   // staged: --repo DIR; empty: from the environment (GIT_DIR) or "."
+  std::string range;                  // git: --range A..B; empty for the whole history
   Format format = Format::text;
   std::string output;                               // -o/--output; empty: standard output
   std::optional<Severity> fail_on = Severity::high; // nullopt: never
@@ -39,6 +40,7 @@ struct Options {
 
 Options parse_command_line(const std::vector<std::string>& args); // args excludes argv[0]
 
-std::string usage_text();
+std::string usage_text();              // every command (help.cpp)
+std::string usage_text(Command topic); // one command's synopsis and options
 
 } // namespace dtscan

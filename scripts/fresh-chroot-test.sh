@@ -50,9 +50,10 @@ in_chroot() { chroot "$sys" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/
 in_chroot sh -c 'apt-get update -q && apt-get install -y -q git make' >"$root/apt.log" 2>&1 ||
   { echo "$0: installing git and make failed; see $root/apt.log" >&2; exit 1; }
 git clone -q "$repo" "$sys/root/dtscan"
+commit=$(git -C "$sys/root/dtscan" rev-parse --short HEAD)
 
 start=$SECONDS
 status=0
 in_chroot bash -c 'cd /root/dtscan && make test && make scan DIR=corpus/docker' || status=$?
-echo "fresh-chroot-test: exit $status after $((SECONDS - start)) s (commit $(git -C "$repo" rev-parse --short HEAD))"
+echo "fresh-chroot-test: exit $status after $((SECONDS - start)) s (commit $commit)"
 exit "$status"

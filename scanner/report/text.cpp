@@ -41,17 +41,21 @@ std::string finding_line(const Finding& f, const ReportContext& ctx) {
 
 } // namespace
 
-void write_text(std::ostream& out, const Report& report, const ReportContext& ctx) {
-  for (const Finding& f : report.findings)
-    out << finding_line(f, ctx) << '\n';
+std::string summary_line(const Report& report) {
   const Summary& s = report.summary;
   auto count = [&](Severity sev) { return s.by_severity[static_cast<size_t>(sev)]; };
   const size_t n = report.findings.size();
-  out << fmt::format("dtscan: {} finding{} ({} critical, {} high, {} medium, {} low, {} info) in {} file{}, {} "
+  return fmt::format("dtscan: {} finding{} ({} critical, {} high, {} medium, {} low, {} info) in {} file{}, {} "
                      "bytes; {} skipped, {} error{}, {} suppressed\n",
                      n, n == 1 ? "" : "s", count(Severity::critical), count(Severity::high), count(Severity::medium),
                      count(Severity::low), count(Severity::info), s.files_scanned, s.files_scanned == 1 ? "" : "s",
                      s.bytes_scanned, s.files_skipped, s.errors, s.errors == 1 ? "" : "s", s.suppressed);
+}
+
+void write_text(std::ostream& out, const Report& report, const ReportContext& ctx) {
+  for (const Finding& f : report.findings)
+    out << finding_line(f, ctx) << '\n';
+  out << summary_line(report);
   out.flush();
 }
 

@@ -14,11 +14,12 @@ namespace dtscan {
 struct ReportContext {
   const RuleSet* rules = nullptr; // every rule is listed once in SARIF tool.driver.rules
   bool show_secrets = false;
-  bool color = false;             // text only: ANSI colours for the severity
+  bool color = false; // text only: ANSI colours for the severity
   std::string version = DTSCAN_VERSION;
 };
 
 void write_text(std::ostream& out, const Report& report, const ReportContext& ctx);
+std::string summary_line(const Report& report); // the text report's last line, with its newline
 void write_json(std::ostream& out, const Report& report, const ReportContext& ctx);
 void write_sarif(std::ostream& out, const Report& report, const ReportContext& ctx);
 

@@ -77,7 +77,8 @@ expect_usage_error "bad --format value" scan --format xml "$T/clean"
 expect_usage_error "bad --fail-on value" scan --fail-on severe "$T/clean"
 expect_usage_error "-j 0" scan -j 0 "$T/clean"
 expect_usage_error "-j not a number" scan -j many "$T/clean"
-expect_usage_error "--max-file-size not a number" scan --max-file-size 10k "$T/clean"
+expect_usage_error "--max-file-size not a size" scan --max-file-size 10furlongs "$T/clean"
+expect_usage_error "--max-file-size fraction" scan --max-file-size 1.5MB "$T/clean"
 expect_usage_error "-o without a value" scan "$T/clean" -o
 expect_usage_error "--rules without a value" scan "$T/clean" --rules
 expect_usage_error "flag given a value" scan --show-secrets=yes "$T/clean"

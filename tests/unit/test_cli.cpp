@@ -36,6 +36,43 @@ TEST_CASE("rules, version, help") {
   CHECK(parse_command_line({"version"}).command == Command::version);
   CHECK(parse_command_line({"--help"}).command == Command::help);
   CHECK(parse_command_line({"scan", "-h"}).command == Command::help);
+  CHECK(parse_command_line({"scan", "-h"}).help_topic == Command::scan);
+  CHECK(parse_command_line({"git", "--range", "a..b", "--help"}).help_topic == Command::git);
+  CHECK(parse_command_line({"help", "staged"}).help_topic == Command::staged);
+  CHECK(parse_command_line({"help"}).help_topic == Command::help);
+  CHECK(usage_text(Command::git).find("--range") != std::string::npos);
+  CHECK(usage_text(Command::scan).find("--range") == std::string::npos);
+}
+
+TEST_CASE("-o - and sizes with units") {
+  CHECK(parse_command_line({"scan", "-o", "-"}).output.empty());
+  CHECK(parse_command_line({"scan", "-o-"}).output.empty());
+  auto size = [](const char* v) { return parse_command_line({"scan", "--max-file-size", v}).max_file_size.value(); };
+  CHECK(size("0") == 0);
+  CHECK(size("1500") == 1500);
+  CHECK(size("10MB") == 10'000'000);
+  CHECK(size("10m") == 10'000'000);
+  CHECK(size("512k") == 512'000);
+  CHECK(size("1GiB") == (uint64_t{1} << 30));
+  CHECK(size("3kib") == 3072);
+  CHECK(size("2TB") == 2'000'000'000'000);
+  for (const char* bad : {"", "MB", "1.5MB", "10 MB", "10XB", "-1", "20000000TiB"})
+    CHECK_THROWS_AS(parse_command_line({"scan", "--max-file-size", bad}), FatalError);
+}
+
+TEST_CASE("did you mean") {
+  auto message = [](std::vector<std::string> args) {
+    try {
+      parse_command_line(args);
+    } catch (const FatalError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(message({"scan", "--fromat", "json"}).find("did you mean '--format'?") != std::string::npos);
+  CHECK(message({"scan", "--exlcude", "x"}).find("did you mean '--exclude'?") != std::string::npos);
+  CHECK(message({"stagd"}).find("did you mean 'staged'?") != std::string::npos);
+  CHECK(message({"scan", "--zzzzzzzzzzzz"}).find("did you mean") == std::string::npos);
 }
 
 TEST_CASE("usage errors") {

@@ -1,0 +1,109 @@
+// The help texts: `dtscan --help` (every command), and `dtscan COMMAND --help` / `dtscan help COMMAND`
+// (that command's synopsis, its own options and the options it shares with the others).
+#include "scanner/cli.hpp"
+
+#include <fmt/format.h>
+
+namespace dtscan {
+namespace {
+
+constexpr const char* k_report_options = R"(report options:
+  --format FORMAT       text (default), json, jsonl or sarif
+  -o, --output FILE     write the report to FILE (atomically); "-" is standard output. With a FILE, the
+                        one-line summary still goes to standard error when that is a terminal
+  --fail-on LEVEL       exit 1 when a finding is at least LEVEL: critical, high (default), medium,
+                        low, info, or never
+  --baseline FILE       do not report findings recorded in FILE (by fingerprint, rule and path)
+  --write-baseline FILE record the current findings in FILE; the exit status is then 0
+  --show-secrets        print secret values in reports (off by default)
+  --quiet               no warnings on standard error
+  --no-color            no colours in text output (also: NO_COLOR set and not empty, or TERM=dumb)
+)";
+
+constexpr const char* k_scan_options = R"(scanning options:
+  -j, --threads N       worker threads, 1 to 1024 (default: all cores)
+  --exclude GLOB        skip paths matching GLOB (repeatable)
+  --max-file-size SIZE  skip files larger than SIZE: bytes, or with a unit: k/M/G (or kB/MB/GB,
+                        powers of 1000) and KiB/MiB/GiB (powers of 1024), e.g. 10MB, 1GiB
+  --rules FILE          load extra rules from FILE (repeatable)
+  --no-decode           do not decode base64 / percent-encoded text
+)";
+
+constexpr const char* k_footer = R"(
+A .dtscan.json at the scanned root (the repository root for staged and git) may set "exclude",
+"fail_on" and "baseline"; command-line options win.
+
+exit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage or fatal error
+)";
+
+std::string command_help(std::string_view synopsis, std::string_view what, std::string_view own_options,
+                         bool scanning) {
+  std::string text = fmt::format("usage: dtscan {}\n\n{}\n", synopsis, what);
+  if (!own_options.empty()) text += fmt::format("\n{}", own_options);
+  if (scanning) text += fmt::format("\n{}\n{}{}", k_scan_options, k_report_options, k_footer);
+  return text;
+}
+
+} // namespace
+
+std::string usage_text() {
+  return fmt::format(R"(usage: dtscan COMMAND [OPTIONS]
+
+Finds leaked Dynatrace credentials and says how dangerous each leak is.
+
+commands:
+  scan [PATH...]        scan files and directories (default "."); "-" reads standard input
+  staged [--repo DIR]   scan what the next commit would contain (the index), for pre-commit hooks
+  git [REPO] [--range A..B]
+                        scan every blob in the history of REPO (default "."), or only the blobs
+                        that the commits in A..B add or change (pull-request gate)
+  rules [--check]       list the built-in rules; --check runs every rule's examples
+  version               print the version
+  help [COMMAND]        this help, or one command's
+
+'dtscan COMMAND --help' shows one command's options.
+
+{}
+{}
+  -h, --help            this help
+{})",
+                     k_scan_options, k_report_options, k_footer);
+}
+
+std::string usage_text(Command topic) {
+  switch (topic) {
+  case Command::scan:
+    return command_help("scan [OPTIONS] [PATH...]",
+                        "Scans files and directories (default \".\"); \"-\" reads standard input. Paths in the\n"
+                        "report are relative to the scanned directory. Binary files are skipped unless named,\n"
+                        "symbolic links are not followed, .git is not walked.",
+                        "scan options:\n  --respect-gitignore   skip files that .gitignore files ignore (off by "
+                        "default: leaked\n                        .env files are usually ignored)\n",
+                        true);
+  case Command::staged:
+    return command_help("staged [OPTIONS] [--repo DIR]",
+                        "Scans what the next commit would contain: the index's blobs of added, copied, modified\n"
+                        "and renamed paths, never the working tree. Meant for pre-commit hooks.",
+                        "staged options:\n  --repo DIR            the repository (default: GIT_DIR, or the "
+                        "current directory)\n",
+                        true);
+  case Command::git:
+    return command_help("git [OPTIONS] [REPO] [--range A..B]",
+                        "Scans every blob reachable from any ref of REPO (default \".\") once, naming the commit\n"
+                        "that introduced each finding; with --range, only blobs the commits in A..B add or change.",
+                        "git options:\n  --range A..B          only what the commits in A..B introduce (the "
+                        "pull-request gate)\n",
+                        true);
+  case Command::rules:
+    return command_help("rules [--check] [--rules FILE]", "Lists the built-in rules (and those of --rules files).",
+                        "rules options:\n  --check               run every rule's examples and negative examples "
+                        "through the\n                        matcher and classifier; exit 1 on a mismatch\n"
+                        "  --rules FILE          load extra rules from FILE (repeatable)\n",
+                        false);
+  case Command::version: return command_help("version", "Prints the version.", "", false);
+  case Command::help: break;
+  }
+  return usage_text();
+}
+
+} // namespace dtscan
