@@ -24,6 +24,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -77,7 +78,23 @@ unsigned thread_count(const Options& o) {
 
 // What every command shares around its source: rules, engine, baseline, the report writers, the optional
 // baseline file and the exit status. `scan` fills the collector (which has `slots` slots).
-int run_with_report(const Options& o, size_t slots,
+// The directory a relative path is relative to, made absolute (lexically, like the paths it serves).
+std::string absolute_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(dir.empty() ? "." : dir, ec);
+  return ec ? std::string() : p.lexically_normal().string();
+}
+
+std::string default_sarif_category(const Options& o) {
+  switch (o.command) {
+  case Command::staged: return "dtscan/staged";
+  case Command::git: return o.range.empty() ? "dtscan/git" : "dtscan/git-range";
+  default: return "dtscan/scan";
+  }
+}
+
+// `path_base`: the directory relative report paths are relative to ("" for the current one).
+int run_with_report(const Options& o, size_t slots, const std::string& path_base,
                     const std::function<void(const ScanEngine&, ResultCollector&)>& scan) {
   RuleSet rules = load_rules(o.rule_files);
   std::optional<Baseline> baseline;
@@ -89,6 +106,13 @@ int run_with_report(const Options& o, size_t slots,
   ReportContext ctx;
   ctx.rules = &rules;
   ctx.show_secrets = o.show_secrets;
+  if (o.format == Format::sarif) {
+    ctx.sarif_category = o.sarif_category.empty() ? default_sarif_category(o) : o.sarif_category;
+    ctx.sarif_base = absolute_dir(path_base);
+    // git and staged report repository paths, so by default their root is the work tree.
+    const bool repo_paths = o.command == Command::git || o.command == Command::staged;
+    ctx.sarif_root = absolute_dir(o.sarif_root.empty() && repo_paths ? path_base : o.sarif_root);
+  }
   ctx.color = o.format == Format::text && !o.no_color && output.is_terminal() && colour_allowed_by_environment();
 
   JsonlWriter jsonl(output.stream(), ctx);
@@ -127,9 +151,9 @@ int run_scan_command(const Options& cli) {
   config.walk.respect_gitignore = o.respect_gitignore;
   config.walk.threads = thread_count(o);
   config.max_file_size = o.max_file_size;
-  return run_with_report(o, config.walk.threads + 1, [&](const ScanEngine& engine, ResultCollector& collector) {
-    run_scan(engine, config, collector);
-  });
+  return run_with_report(
+      o, config.walk.threads + 1, one_dir ? cli.paths[0] : std::string(),
+      [&](const ScanEngine& engine, ResultCollector& collector) { run_scan(engine, config, collector); });
 }
 
 void notice(const Options& o, const std::string& message) {
@@ -141,7 +165,8 @@ int run_git_command(const Options& cli) {
   GitRepository repo = cli.command == Command::git ? open_repository(cli.paths[0])
                        : cli.repo.empty()          ? open_repository_from_environment()
                                                    : open_repository(cli.repo);
-  const Options o = with_project_config(cli, work_tree_root(repo.get()));
+  const std::string work_tree = work_tree_root(repo.get());
+  const Options o = with_project_config(cli, work_tree);
   const ExcludeSet excludes(o.excludes);
   BlobScanConfig config;
   config.threads = thread_count(o);
@@ -152,7 +177,7 @@ int run_git_command(const Options& cli) {
     if (staged.jobs.empty()) notice(o, "nothing staged to scan");
     // A pre-commit hook usually stages a few files: threads would cost more than they save.
     config.threads = static_cast<unsigned>(std::min<size_t>(config.threads, staged.jobs.size() / 8 + 1));
-    return run_with_report(o, config.threads + 1, [&](const ScanEngine& engine, ResultCollector& collector) {
+    return run_with_report(o, config.threads + 1, work_tree, [&](const ScanEngine& engine, ResultCollector& collector) {
       collector.skipped(config.threads, staged.excluded + staged.not_files);
       scan_blobs(
           engine, repo.get(), config,
@@ -163,7 +188,7 @@ int run_git_command(const Options& cli) {
           collector);
     });
   }
-  return run_with_report(o, config.threads + 1, [&](const ScanEngine& engine, ResultCollector& collector) {
+  return run_with_report(o, config.threads + 1, work_tree, [&](const ScanEngine& engine, ResultCollector& collector) {
     HistoryStats stats;
     scan_blobs(
         engine, repo.get(), config,

@@ -213,6 +213,12 @@ Options parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "--write-baseline") {
       o.write_baseline = value();
       if (o.write_baseline.empty()) throw FatalError("--write-baseline needs a file name");
+    } else if (name == "--sarif-root") {
+      o.sarif_root = value();
+      if (o.sarif_root.empty()) throw FatalError("--sarif-root needs a directory");
+    } else if (name == "--sarif-category") {
+      o.sarif_category = value();
+      if (o.sarif_category.empty()) throw FatalError("--sarif-category needs a name");
     } else if (name == "--verify" || name == "--verify-allow-host" || name == "--env-url") {
       throw FatalError(fmt::format("{} is not implemented in this version yet", name));
     } else {

@@ -36,6 +36,8 @@ struct Options {
   bool no_color = false;
   bool respect_gitignore = false;
   bool rules_check = false;
+  std::string sarif_root;     // --sarif-root DIR; empty: the current directory
+  std::string sarif_category; // --sarif-category NAME; empty: dtscan/<command>
 };
 
 Options parse_command_line(const std::vector<std::string>& args); // args excludes argv[0]

@@ -16,6 +16,10 @@ constexpr const char* k_report_options = R"(report options:
   --baseline FILE       do not report findings recorded in FILE (by fingerprint, rule and path)
   --write-baseline FILE record the current findings in FILE; the exit status is then 0
   --show-secrets        print secret values in reports (off by default)
+  --sarif-root DIR      SARIF: artifact URIs relative to DIR (default: the current directory, or the
+                        work tree for git and staged); files outside it get absolute file:// URIs
+  --sarif-category NAME SARIF: runAutomationDetails id NAME/ (default dtscan/<command>, dtscan/git-range
+                        for a range), so several uploads keep their own alerts
   --quiet               no warnings on standard error
   --no-color            no colours in text output (also: NO_COLOR set and not empty, or TERM=dumb)
 )";

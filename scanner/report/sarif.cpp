@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace dtscan {
 
@@ -28,6 +29,9 @@ std::string_view sarif_level(Severity s) {
   return "note";
 }
 
+// GitHub code scanning ranks an alert by its rule's security-severity (> 9.0 critical, 7.0-8.9 high,
+// 4.0-6.9 medium, below low), not by the result's level, so each severity dtscan gives gets a number in
+// GitHub's band of the same name.
 std::string_view default_security_severity(Severity s) {
   switch (s) {
   case Severity::critical: return "9.5";
@@ -58,6 +62,24 @@ std::string percent_encode_path(std::string_view path) {
       out += fmt::format("%{:02X}", c);
   }
   return out;
+}
+
+// A path as a SARIF artifact URI: relative paths stay relative (to %SRCROOT%), absolute ones become
+// file:// URIs, since a relative reference may not start with '/' (SARIF1004).
+std::string artifact_uri(std::string_view path) {
+  if (!path.empty() && path.front() == '/') return "file://" + percent_encode_path(path);
+  return percent_encode_path(path);
+}
+
+// A report path as the path SARIF gives: relative to ctx.sarif_root where it lies under it, else absolute.
+std::string sarif_path(const std::string& path, const ReportContext& ctx) {
+  namespace fs = std::filesystem;
+  if (ctx.sarif_root.empty() || ctx.sarif_base.empty() || path.empty() || path == "-") return path;
+  const fs::path absolute = (path.front() == '/' ? fs::path(path) : fs::path(ctx.sarif_base) / path).lexically_normal();
+  const fs::path relative = absolute.lexically_relative(fs::path(ctx.sarif_root).lexically_normal());
+  const std::string rel = relative.generic_string();
+  if (rel.empty() || rel == "." || rel == ".." || rel.starts_with("../")) return absolute.generic_string();
+  return rel;
 }
 
 // SHA-256 of "fingerprint:rule_id:path" (path last, so no separator ambiguity): stable across runs and
@@ -100,6 +122,21 @@ ordered_json rule_descriptor(const Rule& r) {
   return d;
 }
 
+// The descriptor results of one severity point at: "<rule>/<severity>", ranked by that severity. The
+// rule's own descriptor (listed too, with the rule's default severity) keeps the plain id.
+ordered_json severity_descriptor(const Rule& r, Severity s) {
+  ordered_json d = rule_descriptor(r);
+  d["id"] = fmt::format("{}/{}", r.id, to_string(s));
+  std::string name = r.name.empty() ? r.id : r.name;
+  std::string word(to_string(s));
+  word[0] = static_cast<char>(word[0] - 'a' + 'A');
+  d["name"] = name + word;
+  d["shortDescription"]["text"] = fmt::format("{} ({})", d["shortDescription"]["text"].get<std::string>(), word);
+  d["defaultConfiguration"] = {{"level", sarif_level(s)}};
+  d["properties"]["security-severity"] = default_security_severity(s);
+  return d;
+}
+
 // A finding whose rule is not in the rule set (should not happen) still gets a descriptor, so that every
 // result's ruleIndex points at a rule.
 Rule fallback_rule(const Finding& f) {
@@ -118,16 +155,20 @@ std::string message_text(const Finding& f, const Rule& r) {
                      fmt::join(f.reasons, ", "));
 }
 
-ordered_json result_object(const Finding& f, const Rule& r, size_t rule_index, const ReportContext& ctx) {
+ordered_json result_object(const Finding& f, const Rule& r, const std::string& descriptor_id, size_t rule_index,
+                           const ReportContext& ctx) {
   ordered_json region;
   region["startLine"] = f.line;
   region["startColumn"] = f.char_column ? f.char_column : f.column;
   region["endLine"] = f.end_line;
   region["endColumn"] = f.char_end_column ? f.char_end_column : f.end_column;
 
+  const std::string path = sarif_path(f.path, ctx);
   ordered_json location;
   location["physicalLocation"] = {
-      {"artifactLocation", {{"uri", percent_encode_path(f.path)}, {"uriBaseId", "%SRCROOT%"}}},
+      {"artifactLocation", path.empty() || path.front() != '/'
+                               ? ordered_json{{"uri", artifact_uri(path)}, {"uriBaseId", "%SRCROOT%"}}
+                               : ordered_json{{"uri", artifact_uri(path)}}},
       {"region", std::move(region)}};
 
   ordered_json props;
@@ -142,7 +183,7 @@ ordered_json result_object(const Finding& f, const Rule& r, size_t rule_index, c
   if (ctx.show_secrets && !f.secret.empty()) props["secret"] = f.secret;
 
   ordered_json res;
-  res["ruleId"] = f.rule_id;
+  res["ruleId"] = descriptor_id;
   res["ruleIndex"] = rule_index;
   res["level"] = sarif_level(f.severity);
   res["message"] = {{"text", message_text(f, r)}};
@@ -155,24 +196,45 @@ ordered_json result_object(const Finding& f, const Rule& r, size_t rule_index, c
 } // namespace
 
 void write_sarif(std::ostream& out, const Report& report, const ReportContext& ctx) {
-  // Every rule of the set once, in order, plus any rule a finding names that the set lacks.
+  // Every rule of the set once, in order, plus any rule a finding names that the set lacks; then one
+  // descriptor per (rule, severity) that a result uses, in order of first use.
   std::vector<Rule> rules = ctx.rules ? ctx.rules->rules : std::vector<Rule>{};
   auto index_of = [&](const std::string& id) -> size_t {
     for (size_t i = 0; i < rules.size(); ++i)
       if (rules[i].id == id) return i;
     return rules.size();
   };
-  std::vector<size_t> rule_index;
-  rule_index.reserve(report.findings.size());
+  std::vector<size_t> rule_of; // per finding: its rule in `rules`
+  rule_of.reserve(report.findings.size());
   for (const Finding& f : report.findings) {
     size_t i = index_of(f.rule_id);
     if (i == rules.size()) rules.push_back(fallback_rule(f));
-    rule_index.push_back(i);
+    rule_of.push_back(i);
   }
-
   ordered_json descriptors = ordered_json::array();
   for (const Rule& r : rules)
     descriptors.push_back(rule_descriptor(r));
+  std::vector<std::pair<size_t, Severity>> variants; // (rule, severity) -> descriptors[rules.size() + k]
+  std::vector<size_t> descriptor_of;
+  descriptor_of.reserve(report.findings.size());
+  for (size_t k = 0; k < report.findings.size(); ++k) {
+    std::pair<size_t, Severity> key{rule_of[k], report.findings[k].severity};
+    auto it = std::find(variants.begin(), variants.end(), key);
+    if (it == variants.end()) {
+      variants.push_back(key);
+      descriptors.push_back(severity_descriptor(rules[key.first], key.second));
+      it = variants.end() - 1;
+    }
+    descriptor_of.push_back(rules.size() + static_cast<size_t>(it - variants.begin()));
+  }
+
+  ordered_json results = ordered_json::array();
+  for (size_t k = 0; k < report.findings.size(); ++k) {
+    const size_t d = descriptor_of[k];
+    results.push_back(
+        result_object(report.findings[k], rules[rule_of[k]], descriptors[d]["id"].get<std::string>(), d, ctx));
+  }
+
   ordered_json driver;
   driver["name"] = "dtscan";
   driver["version"] = ctx.version;
@@ -180,12 +242,14 @@ void write_sarif(std::ostream& out, const Report& report, const ReportContext& c
   driver["informationUri"] = k_information_uri;
   driver["rules"] = std::move(descriptors);
 
-  ordered_json results = ordered_json::array();
-  for (size_t k = 0; k < report.findings.size(); ++k)
-    results.push_back(result_object(report.findings[k], rules[rule_index[k]], rule_index[k], ctx));
-
   ordered_json run;
   run["tool"] = {{"driver", std::move(driver)}};
+  run["automationDetails"] = {{"id", ctx.sarif_category + "/"}};
+  if (!ctx.sarif_root.empty()) {
+    std::string root = ctx.sarif_root;
+    if (root.back() != '/') root += '/';
+    run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", artifact_uri(root)}}}};
+  }
   run["results"] = std::move(results);
   // SARIF has no byte column kind: regions use Finding::char_column (code points, computed by the file
   // scanner), while the JSON report keeps byte columns.

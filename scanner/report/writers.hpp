@@ -16,6 +16,15 @@ struct ReportContext {
   bool show_secrets = false;
   bool color = false; // text only: ANSI colours for the severity
   std::string version = DTSCAN_VERSION;
+  // SARIF: run.automationDetails.id is "<category>/"; GitHub keeps one set of alerts per category, so
+  // uploads of different kinds (scan, git range, ...) do not close each other's alerts.
+  std::string sarif_category = "dtscan";
+  // SARIF: report paths that are relative are relative to `sarif_base` (the scanned directory or the
+  // repository's work tree). Artifact URIs are made relative to `sarif_root` (%SRCROOT%, --sarif-root,
+  // default the current directory) where the file lies under it, and absolute file:// URIs where not.
+  // Both absolute; empty: paths are written as they are, relative to an unstated %SRCROOT%.
+  std::string sarif_base;
+  std::string sarif_root;
 };
 
 void write_text(std::ostream& out, const Report& report, const ReportContext& ctx);

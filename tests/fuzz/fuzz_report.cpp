@@ -154,8 +154,17 @@ void check_outputs(const Outputs& o, const Report& report, bool show_secrets) {
     const json& r = run["results"][i];
     const size_t index = r["ruleIndex"].get<size_t>();
     FUZZ_CHECK(index < descriptors.size() && descriptors[index]["id"] == r["ruleId"]);
-    FUZZ_CHECK(r["ruleId"] == normalized(f.rule_id));
-    const std::string uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>();
+    // Results point at the descriptor of their rule and severity, "<rule>/<severity>".
+    FUZZ_CHECK(r["ruleId"] == normalized(f.rule_id + "/" + std::string(to_string(f.severity))));
+    const json& artifact = r["locations"][0]["physicalLocation"]["artifactLocation"];
+    std::string uri = artifact["uri"].get<std::string>();
+    // An absolute path is a file:// URI without a base; any other is relative to %SRCROOT%.
+    const bool absolute = !f.path.empty() && f.path.front() == '/';
+    FUZZ_CHECK(artifact.contains("uriBaseId") == !absolute);
+    if (absolute) {
+      FUZZ_CHECK_MSG(uri.starts_with("file:///"), "SARIF uri \"" + escaped(uri) + "\" for an absolute path");
+      uri.erase(0, 7);
+    }
     for (char c : uri)
       FUZZ_CHECK_MSG(std::isalnum(static_cast<unsigned char>(c)) ||
                          std::string_view("-._~/%").find(c) != std::string_view::npos,

@@ -132,10 +132,22 @@ TEST_CASE("sarif: result levels, rule indexes and locations") {
   const std::vector<std::string> levels = {"error", "error", "warning", "note", "note"};
   for (size_t i = 0; i < 5; ++i)
     CHECK(results[i]["level"] == levels[i]);
-  CHECK(results[0]["ruleId"] == "dynatrace-token-in-url");
-  CHECK(results[0]["ruleIndex"] == 2);
-  CHECK(results[1]["ruleIndex"] == 0);
-  CHECK(results[4]["ruleIndex"] == 1);
+  // Each result points at the descriptor of its rule and severity, appended after the rule set's own
+  // (3 here) in order of first use, and ranked by that severity's security-severity.
+  const json log = sarif_of(r, rules);
+  const json& ds = log["runs"][0]["tool"]["driver"]["rules"];
+  REQUIRE(ds.size() == 8);
+  const std::vector<std::string> ids = {"dynatrace-token-in-url/critical", "dynatrace-token/high",
+                                        "dynatrace-token/medium", "dynatrace-token/low", "dynatrace-token-id/info"};
+  const std::vector<std::string> security = {"9.5", "8.0", "5.5", "3.0", "1.0"};
+  for (size_t i = 0; i < 5; ++i) {
+    CHECK(results[i]["ruleId"] == ids[i]);
+    CHECK(results[i]["ruleIndex"] == 3 + i);
+    CHECK(ds[3 + i]["id"] == ids[i]);
+    CHECK(ds[3 + i]["properties"]["security-severity"] == security[i]);
+    CHECK(ds[3 + i]["defaultConfiguration"]["level"] == levels[i]);
+  }
+  CHECK(ds[4]["name"] == "DynatraceTokenHigh");
   const json& loc = results[1]["locations"][0]["physicalLocation"];
   CHECK(loc["artifactLocation"]["uri"] == "b.txt");
   CHECK(loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
@@ -215,9 +227,41 @@ TEST_CASE("sarif: a finding of a rule outside the set still points at a descript
   r.findings.push_back(fake_finding("b.txt", Severity::medium, "custom-rule"));
   const json run = sarif_of(r, rules)["runs"][0];
   const json& ds = run["tool"]["driver"]["rules"];
-  REQUIRE(ds.size() == 4);
+  REQUIRE(ds.size() == 5); // 3 rules, the custom rule, its one severity used
   CHECK(ds[3]["id"] == "custom-rule");
-  CHECK(run["results"][0]["ruleIndex"] == 3);
-  CHECK(run["results"][1]["ruleIndex"] == 3);
+  CHECK(ds[4]["id"] == "custom-rule/medium");
+  CHECK(run["results"][0]["ruleIndex"] == 4);
+  CHECK(run["results"][1]["ruleIndex"] == 4);
   CHECK(ds[3]["properties"]["tags"] == json::array({"security"}));
+  CHECK(ds[4]["properties"]["tags"] == json::array({"security"}));
+}
+
+TEST_CASE("sarif: artifact URIs against --sarif-root, and the automation category") {
+  const RuleSet rules = fake_rules();
+  Report r;
+  r.findings.push_back(fake_finding("app.env", Severity::high));
+  r.findings.push_back(fake_finding("/elsewhere/x y.env", Severity::high));
+  r.findings.push_back(fake_finding("../up.env", Severity::high));
+  ReportContext ctx;
+  ctx.rules = &rules;
+  ctx.sarif_category = "dtscan/git-range";
+  ctx.sarif_base = "/work/repo/src"; // the scanned directory: report paths are relative to it
+  ctx.sarif_root = "/work/repo";
+  std::ostringstream out;
+  write_sarif(out, r, ctx);
+  const json run = json::parse(out.str())["runs"][0];
+  CHECK(run["automationDetails"]["id"] == "dtscan/git-range/");
+  CHECK(run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///work/repo/");
+  auto artifact = [&](size_t i) { return run["results"][i]["locations"][0]["physicalLocation"]["artifactLocation"]; };
+  CHECK(artifact(0) == json{{"uri", "src/app.env"}, {"uriBaseId", "%SRCROOT%"}});
+  CHECK(artifact(1) == json{{"uri", "file:///elsewhere/x%20y.env"}});
+  CHECK(artifact(2) == json{{"uri", "up.env"}, {"uriBaseId", "%SRCROOT%"}});
+  // Fingerprints keep the report path, whatever the root.
+  ReportContext other = ctx;
+  other.sarif_root = "/";
+  std::ostringstream out2;
+  write_sarif(out2, r, other);
+  const json run2 = json::parse(out2.str())["runs"][0];
+  CHECK(run2["results"][0]["partialFingerprints"] == run["results"][0]["partialFingerprints"]);
+  CHECK(run2["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "work/repo/src/app.env");
 }
