@@ -152,7 +152,7 @@ int run_scan_command(const Options& cli) {
   config.walk.threads = thread_count(o);
   config.max_file_size = o.max_file_size;
   return run_with_report(
-      o, config.walk.threads + 1, one_dir ? cli.paths[0] : std::string(),
+      o, config.walk.threads + 1, std::string(), // paths as named: relative to the current directory
       [&](const ScanEngine& engine, ResultCollector& collector) { run_scan(engine, config, collector); });
 }
 

@@ -23,7 +23,7 @@ bool is_sha256_hex(const std::string& s) {
 } // namespace
 
 Baseline::Key Baseline::key_of(const Finding& f) {
-  return {f.fingerprint, f.rule_id, json_normalized(f.path)};
+  return {f.fingerprint, f.rule_id, json_normalized(std::string(root_relative_path(f)))};
 }
 
 Baseline Baseline::from_findings(const std::vector<Finding>& findings) {

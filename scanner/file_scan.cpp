@@ -123,7 +123,7 @@ std::vector<Finding> collapse(std::vector<std::pair<Located, Finding>>& items, c
 FileScanner::FileScanner(const ScanEngine& engine, size_t chunk_size)
     : m_engine(engine), m_chunk_size(std::max(chunk_size, overlap)) {}
 
-FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, BinaryPolicy binary) {
+FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, BinaryPolicy binary, size_t root_len) {
   FileOutcome outcome;
   const size_t capacity = m_chunk_size + 2 * overlap;
   if (!m_buffer) m_buffer.reset(new char[capacity]); // not zero-filled: only the pages a file needs are touched
@@ -231,12 +231,14 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
 
   FileFacts facts;
   facts.environment_url = environment;
-  facts.test_path = m_engine.classifier.is_test_path(report_path);
+  root_len = std::min(root_len, report_path.size());
+  facts.test_path = m_engine.classifier.is_test_path(report_path.substr(root_len)); // not the scanned dir's own name
   std::vector<std::pair<Located, Finding>> classified;
   for (auto& loc : located) {
     auto f = m_engine.classifier.classify(loc.match, facts);
     if (!f) continue;
     f->path = std::string(report_path);
+    f->root_len = root_len;
     if (m_engine.secrets == SecretDisplay::shown) f->secret = loc.match.value;
     classified.emplace_back(std::move(loc), std::move(*f));
   }
@@ -252,8 +254,9 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
   return outcome;
 }
 
-FileOutcome FileScanner::scan_fd(int fd, std::string_view report_path, BinaryPolicy binary) {
-  return scan([fd](char* dst, size_t n) { return static_cast<long>(::read(fd, dst, n)); }, report_path, binary);
+FileOutcome FileScanner::scan_fd(int fd, std::string_view report_path, BinaryPolicy binary, size_t root_len) {
+  return scan([fd](char* dst, size_t n) { return static_cast<long>(::read(fd, dst, n)); }, report_path, binary,
+              root_len);
 }
 
 FileOutcome FileScanner::scan_bytes(std::string_view data, std::string_view report_path, BinaryPolicy binary) {

@@ -49,8 +49,9 @@ public:
   // chunk_size: bytes accepted per window (tests use small values to exercise chunk boundaries).
   explicit FileScanner(const ScanEngine& engine, size_t chunk_size = default_chunk_size);
 
-  FileOutcome scan(const ReadFn& read, std::string_view report_path, BinaryPolicy binary);
-  FileOutcome scan_fd(int fd, std::string_view report_path, BinaryPolicy binary);
+  // root_len: the bytes of report_path that name the scanned directory (Finding::root_len).
+  FileOutcome scan(const ReadFn& read, std::string_view report_path, BinaryPolicy binary, size_t root_len = 0);
+  FileOutcome scan_fd(int fd, std::string_view report_path, BinaryPolicy binary, size_t root_len = 0);
   FileOutcome scan_bytes(std::string_view data, std::string_view report_path, BinaryPolicy binary = BinaryPolicy::scan);
 
   static constexpr size_t default_chunk_size = size_t{1} << 20;

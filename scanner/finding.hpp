@@ -2,6 +2,7 @@
 // Report that gathers them. Plain data, no behaviour beyond naming the enums.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -28,7 +29,8 @@ struct Finding {
   std::string token_type; // "dt0c01", "legacy-api-token", "unknown", ...
   Severity severity = Severity::info;
   std::vector<std::string> reasons;
-  std::string path; // bytes, '/' separators, relative to the scanned root; may be invalid UTF-8
+  std::string path;    // bytes, '/' separators, as the user named it ("src/app.env"); may be invalid UTF-8
+  size_t root_len = 0; // bytes of `path` that name the scanned directory ("src/"); see root_relative_path()
   uint64_t line = 0, column = 0, end_line = 0, end_column = 0; // 1-based; columns count bytes; end exclusive
   uint64_t char_column = 0, char_end_column = 0;               // the same columns in Unicode code points (for SARIF)
   std::string token_id;                                        // safe to display; empty when the value has none
@@ -39,6 +41,12 @@ struct Finding {
   std::optional<std::string> commit;
   std::optional<std::string> repository;
 };
+
+// The path below the scanned directory ("app.env" for "src/app.env" found by `scan src`): what baselines
+// and SARIF fingerprints key on, so that they hold however the directory was named on the command line.
+inline std::string_view root_relative_path(const Finding& f) {
+  return std::string_view(f.path).substr(std::min(f.root_len, f.path.size()));
+}
 
 // Deterministic report order: (repository, path, line, column, rule_id).
 bool finding_less(const Finding& a, const Finding& b);

@@ -73,7 +73,7 @@ void run_scan(const ScanEngine& engine, const ScanConfig& config, ResultCollecto
     // O_NONBLOCK guarded the open against a FIFO swapped in after the walk; it does not affect reads of a
     // regular file, so it stays set.
     BinaryPolicy binary = file.explicit_arg ? BinaryPolicy::scan : BinaryPolicy::skip;
-    collector.record(worker, scanners[worker]->scan_fd(fd, file.report_path, binary), file.report_path);
+    collector.record(worker, scanners[worker]->scan_fd(fd, file.report_path, binary, file.root_len), file.report_path);
   };
 
   if (!roots.empty()) {

@@ -84,7 +84,7 @@ struct Root {
   std::string given;         // as on the command line, for messages
   std::string open_dir;      // normalised; "." for the current directory
   std::string open_prefix;   // prepended to a path relative to the root: "", "x/" or "/"
-  std::string report_prefix; // prepended to a path relative to the root in reports
+  std::string report_prefix; // prepended to a path relative to the root in reports: the same as open_prefix
   bool is_file = false;
 };
 
@@ -214,8 +214,9 @@ void Walker::add_roots(const std::vector<std::string>& given_roots, WalkStats& s
     root.is_file = S_ISREG(st.st_mode);
     root.open_dir = open_dir;
     root.open_prefix = norm.empty() ? "" : norm == "/" ? norm : norm + "/";
-    bool relative_reports = given.size() == 1 && !root.is_file;
-    root.report_prefix = relative_reports ? "" : root.open_prefix;
+    // Paths as the user named them, as ripgrep and gitleaks print them: `scan src` reports "src/app.env",
+    // `scan .` "app.env", `scan /srv/x` "/srv/x/app.env", whatever other PATHs are given.
+    root.report_prefix = root.open_prefix;
     m_stack.push_back(Job{&root, {}, nullptr});
   }
 }
@@ -229,6 +230,7 @@ void Walker::process(const Job& job, WorkerState& state) {
   // Named on the command line: --exclude and .gitignore apply to walked entries only.
   state.entry.open_path = job.root->open_dir;
   state.entry.report_path = job.root->open_dir;
+  state.entry.root_len = 0;
   state.entry.explicit_arg = true;
   state.entry.dir_fd = -1;
   state.entry.name_offset = 0;
@@ -317,6 +319,7 @@ void Walker::read_directory(const Job& job, WorkerState& state) {
     }
     state.entry.open_path.assign(open_prefix).append(name);
     state.entry.report_path.assign(report_prefix).append(name);
+    state.entry.root_len = root.report_prefix.size();
     state.entry.dir_fd = dir_fd;
     state.entry.name_offset = open_prefix.size();
     m_visit(state.entry, state.index);

@@ -21,7 +21,8 @@ struct WalkOptions {
 
 struct FileEntry {
   std::string open_path;     // the file's path; open it with open_entry() (it may be longer than PATH_MAX)
-  std::string report_path;   // relative to the scanned root, '/' separators (SPEC §5)
+  std::string report_path;   // as the user named it: the root as given (normalised) + the path below it
+  size_t root_len = 0;       // bytes of report_path naming the root directory ("src/"; 0 for a named file)
   bool explicit_arg = false; // named on the command line: scanned even if binary
   // During the visit only: an open descriptor of the directory that holds a walked file, and where its
   // name starts in open_path; -1 for a file named on the command line (opened by open_path).

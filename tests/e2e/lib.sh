@@ -101,3 +101,11 @@ finish() {
   printf '%s: %d passed, %d failed\n' "$(basename "$0")" "$PASSED" "$FAILED"
   [ "$FAILED" -eq 0 ]
 }
+
+# scan_in DIR ARGS...: `dtscan scan ARGS .` run from inside DIR, so that report paths are relative to
+# DIR (dtscan reports paths as they are named: `scan "$DIR"` would print "$DIR/a.env").
+scan_in() {
+  local dir=$1
+  shift
+  (cd "$dir" && "$DTSCAN" scan "$@" .)
+}

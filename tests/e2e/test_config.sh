@@ -26,18 +26,18 @@ mkdir -p "$C/vendor/lib" "$C/src"
 printf 'DT_API_TOKEN=%s\n' "$tok1" >"$C/src/app.env"
 printf 'DT_API_TOKEN=%s\n' "$tok2" >"$C/src/app.log"
 printf 'DT_API_TOKEN=%s\n' "$tok3" >"$C/vendor/lib/dep.env"
-run "$DTSCAN" scan --format jsonl "$C"
+run scan_in "$C" --format jsonl
 assert_eq "src/app.env src/app.log vendor/lib/dep.env" "$(paths_of "$OUT")" "fixture: without a config every file is reported"
 printf '{"exclude": ["*.log", "vendor"]}\n' >"$C/.dtscan.json"
-run "$DTSCAN" scan --format jsonl "$C"
+run scan_in "$C" --format jsonl
 assert_rc 1 "config exclude: the rest still fails"
 assert_eq "src/app.env" "$(paths_of "$OUT")" "config exclude hides *.log and vendor/"
 run_in "$C" "$DTSCAN" scan --format jsonl
 assert_eq "src/app.env" "$(paths_of "$OUT")" "config exclude with the default PATH '.'"
-run "$DTSCAN" scan --format jsonl --exclude src "$C"
+run scan_in "$C" --format jsonl --exclude src
 assert_rc 0 "config exclude + --exclude: both apply"
 assert_eq "" "$(paths_of "$OUT")" "config exclude + --exclude: nothing left"
-run "$DTSCAN" scan --format jsonl "$T/outer"
+run scan_in "$T/outer" --format jsonl
 assert_eq "proj/src/app.env proj/src/app.log proj/vendor/lib/dep.env" "$(paths_of "$OUT")" "a .dtscan.json below the scanned root is not the config"
 
 # --- scan: fail_on -------------------------------------------------------------------------------------
@@ -45,49 +45,49 @@ F="$T/failon"
 mkdir -p "$F"
 printf 'DT_API_TOKEN=%s\n' "$tok1" >"$F/high.env"
 printf '{"fail_on": "critical"}\n' >"$F/.dtscan.json"
-run "$DTSCAN" scan --format jsonl "$F"
+run scan_in "$F" --format jsonl
 assert_rc 0 "config fail_on critical: a high finding exits 0"
 assert_eq 1 "$(nfindings "$OUT")" "config fail_on critical: the high finding is still reported"
-run "$DTSCAN" scan --format jsonl --fail-on high "$F"
+run scan_in "$F" --format jsonl --fail-on high
 assert_rc 1 "--fail-on high on the command line wins over the config"
-run "$DTSCAN" scan --fail-on never "$F"
+run scan_in "$F" --fail-on never
 assert_rc 0 "--fail-on never on the command line"
 M="$T/failon-medium"
 mkdir -p "$M"
 echo 'token: @@tok:dt0g02:8@@' | fake_file "$M/ag.yaml" cf-medium
-run "$DTSCAN" scan "$M"
+run scan_in "$M" 
 assert_rc 0 "fixture: a medium finding exits 0 by default"
 printf '{"fail_on": "medium"}\n' >"$M/.dtscan.json"
-run "$DTSCAN" scan "$M"
+run scan_in "$M" 
 assert_rc 1 "config fail_on medium: a medium finding exits 1"
 printf '{"fail_on": "never", "exclude": []}\n' >"$F/.dtscan.json"
-run "$DTSCAN" scan "$F"
+run scan_in "$F" 
 assert_rc 0 "config fail_on never"
 
 # --- scan: baseline ------------------------------------------------------------------------------------
 B="$T/bl"
 mkdir -p "$B/sec"
 printf 'DT_API_TOKEN=%s\n' "$tok1" >"$B/app.env"
-run "$DTSCAN" scan --format json --write-baseline "$B/sec/baseline.json" "$B"
+run scan_in "$B" --format json --write-baseline "$B/sec/baseline.json"
 assert_rc 0 "fixture: baseline written"
 printf '{"baseline": "sec/baseline.json"}\n' >"$B/.dtscan.json"
-run "$DTSCAN" scan --format json "$B"
+run scan_in "$B" --format json
 assert_rc 0 "config baseline: the baselined finding no longer fails"
 assert_eq 0 "$(findings_of "$OUT" dynatrace-token)" "config baseline: no findings"
 assert_eq 1 "$(json_num "$OUT" suppressed)" "config baseline: counted as suppressed"
 run_in "$B/sec" "$DTSCAN" scan --format json ..
 assert_rc 0 "config baseline resolved against the config's directory, not the current one"
 printf 'DT_API_TOKEN=%s\n' "$tok2" >"$B/new.env"
-run "$DTSCAN" scan --format jsonl "$B"
+run scan_in "$B" --format jsonl
 assert_rc 1 "config baseline: a new token still fails"
 assert_eq "new.env" "$(paths_of "$OUT")" "config baseline: only the new token"
 rm "$B/new.env"
 printf '{"schema": "dtscan/baseline/v1", "findings": []}\n' >"$T/empty-bl.json"
-run "$DTSCAN" scan --format jsonl --baseline "$T/empty-bl.json" "$B"
+run scan_in "$B" --format jsonl --baseline "$T/empty-bl.json"
 assert_rc 1 "--baseline on the command line wins over the config's baseline"
 assert_eq "app.env" "$(paths_of "$OUT")" "--baseline on the command line: the config's baseline is not used"
 printf '{"baseline": "sec/missing.json"}\n' >"$B/.dtscan.json"
-run "$DTSCAN" scan "$B"
+run scan_in "$B" 
 expect_fatal "config baseline naming a missing file"
 
 # --- scan: bad config files ----------------------------------------------------------------------------
@@ -107,14 +107,14 @@ bad_configs=(
 )
 for entry in "${bad_configs[@]}"; do
   printf '%s\n' "${entry#*|}" >"$X/.dtscan.json"
-  run "$DTSCAN" scan --format json "$X"
+  run scan_in "$X" --format json
   expect_config_error "scan config: ${entry%%|*}"
 done
 printf '' >"$X/.dtscan.json"
-run "$DTSCAN" scan "$X"
+run scan_in "$X" 
 expect_config_error "scan config: empty file"
 printf '{}\n' >"$X/.dtscan.json"
-run "$DTSCAN" scan "$X"
+run scan_in "$X" 
 assert_rc 1 "scan config: an empty object is valid"
 
 # --- staged --------------------------------------------------------------------------------------------
@@ -181,10 +181,10 @@ GL="$T/globs"
 mkdir -p "$GL/a/b/c" "$GL/keep/b"
 for f in a/b/c/x.env a/top.env keep/b/y.env root.env; do printf 'DT_API_TOKEN=%s\n' "$tok1" >"$GL/$f"; done
 printf '{"exclude": ["a/**/*.env"]}\n' >"$GL/.dtscan.json"
-run "$DTSCAN" scan --format jsonl "$GL"
+run scan_in "$GL" --format jsonl
 assert_eq "keep/b/y.env root.env" "$(paths_of "$OUT")" "config exclude with an anchored '**' glob"
 printf '{"exclude": ["/root.env", "b/"]}\n' >"$GL/.dtscan.json"
-run "$DTSCAN" scan --format jsonl "$GL"
+run scan_in "$GL" --format jsonl
 assert_eq "a/top.env" "$(paths_of "$OUT")" "config exclude with a leading '/' and a directory-only pattern"
 
 finish

@@ -274,7 +274,7 @@ mkrepo "$Z"
 awk 'BEGIN { l = sprintf("%999s", ""); for (i = 0; i < 1100; i++) print l }' >"$Z/big.txt"
 printf '%s' "$tok_det" | dd of="$Z/big.txt" bs=1 seek=$((1048576 - 40)) conv=notrunc status=none
 commit_all "$Z" "big blob"
-run "$DTSCAN" scan --format jsonl "$Z"
+run_in "$Z" "$DTSCAN" scan --format jsonl .
 want_big=$(where "$OUT" "$tid_det"):$(jf "$OUT" "$tid_det" column)
 run "$DTSCAN" git --format jsonl "$Z"
 assert_eq "$want_big" "$(where "$OUT" "$tid_det"):$(jf "$OUT" "$tid_det" column)" "token across the 1 MiB chunk boundary of a blob: found once, where scan finds it"

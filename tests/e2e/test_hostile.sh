@@ -86,7 +86,7 @@ for name in "${names[@]}"; do
   printf 'k=%s\n' "$(fake '@@dt0c01@@' "name-$name")" >"$N/$name"
 done
 listing_before=$(cd "$N" && find . -print0 | sort -z | od -c)
-run dt scan --format jsonl "$N"
+run_in "$N" timeout -k 5 "$LIMIT" "$DTSCAN" scan --format jsonl .
 assert_rc 1 "$CASE: walked, exit 1"
 assert_eq "${#names[@]}" "$(nfindings "$OUT")" "$CASE: one finding per file (${#names[@]})"
 assert_eq "$((${#names[@]} + 1))" "$(wc -l <"$OUT" | tr -d ' ')" "$CASE: jsonl is one line per finding + summary"
@@ -123,7 +123,7 @@ ln -s pong "$L/ping"                   # two links to each other
 ln -s ping "$L/pong"
 ln -s .gitignore "$L/real/.gitignore"  # an ignore file that is a loop
 start=$(date +%s%N)
-run dt scan --format jsonl --respect-gitignore "$L"
+run_in "$L" timeout -k 5 "$LIMIT" "$DTSCAN" scan --format jsonl --respect-gitignore .
 assert_rc 1 "$CASE: exit 1"
 assert_eq "real/sub/a.txt" "$(paths_of "$OUT")" "$CASE: the file is found once, nothing through a link"
 assert_empty "$ERR" "$CASE: links are skipped silently"
@@ -244,11 +244,12 @@ else
   chmod 644 "$P/untraversable" # can be listed, cannot be traversed: its files cannot be opened
   run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$UNPRIV_DTSCAN" scan --format jsonl -j 2 "$P"
   assert_rc 1 "$CASE: the readable part is scanned (exit 1)"
-  assert_eq "ok/a.txt" "$(paths_of "$OUT")" "$CASE: only the readable file is reported"
-  assert_eq "$(printf '%s\n' "dtscan: warning: cannot open 'unreadable.txt': Permission denied" \
-    "dtscan: warning: cannot open 'untraversable/d.txt': Permission denied" \
-    "dtscan: warning: cannot read directory 'locked': Permission denied" \
-    "dtscan: warning: cannot read directory 'unlistable': Permission denied")" "$(sort "$ERR")" \
+  # Paths as named: the root as given, then the path below it, in findings and warnings alike.
+  assert_eq "$P/ok/a.txt" "$(paths_of "$OUT")" "$CASE: only the readable file is reported"
+  assert_eq "$(printf '%s\n' "dtscan: warning: cannot open '$P/unreadable.txt': Permission denied" \
+    "dtscan: warning: cannot open '$P/untraversable/d.txt': Permission denied" \
+    "dtscan: warning: cannot read directory '$P/locked': Permission denied" \
+    "dtscan: warning: cannot read directory '$P/unlistable': Permission denied")" "$(sort "$ERR")" \
     "$CASE: one one-line warning per unreadable entry"
   assert_eq 4 "$(json_num "$OUT" errors)" "$CASE: each unreadable entry counts in errors"
   run "${UNPRIV[@]}" timeout -k 5 "$LIMIT" "$UNPRIV_DTSCAN" scan --format jsonl "$P/unlistable"
@@ -309,7 +310,7 @@ mkdir -p "$D"
 tok_deep=$(fake '@@dt0c01@@' deep)
 TOK="$tok_deep" perl -e 'chdir $ARGV[0] or die "$!"; for (1 .. 10000) { mkdir "d" or die "mkdir: $!"; chdir "d" or die "chdir: $!" }
   open(my $f, ">", "leak.txt") or die "open: $!"; print $f "k=$ENV{TOK}\n"; close $f or die' "$D"
-want_path="$(printf 'd/%.0s' $(seq 10000))leak.txt"
+want_path="$D/$(printf 'd/%.0s' $(seq 10000))leak.txt"
 start=$(date +%s%N)
 run timeout -k 5 "$LIMIT" prlimit --nofile=256 "$DTSCAN" scan --format jsonl "$D"
 elapsed=$(ms_since "$start")
@@ -393,7 +394,7 @@ for target in 'gitdir: /nonexistent/repo.git' 'gitdir: ../missing/.git' 'not a g
   expect_fatal "$what: dtscan staged --repo DIR"
   run_in "$W" timeout -k 5 "$LIMIT" "$DTSCAN" staged
   expect_fatal "$what: dtscan staged inside DIR"
-  run dt scan --format jsonl --respect-gitignore "$W"
+  run_in "$W" timeout -k 5 "$LIMIT" "$DTSCAN" scan --format jsonl --respect-gitignore .
   assert_rc 1 "$what: dtscan scan DIR still scans the directory"
   assert_eq "app.env" "$(paths_of "$OUT")" "$what: dtscan scan DIR finds the token, the .git file is not scanned"
   assert_empty "$ERR" "$what: dtscan scan DIR: no warning"

@@ -16,7 +16,7 @@ B="$T/bin"
 mkdir -p "$B"
 { printf 'GIF89a\0\0\0\n'; printf 'x=%s\n' "$tok"; } >"$B/image.gif"
 printf 'ok\n' >"$B/plain.txt"
-run "$DTSCAN" scan --format json "$B"
+run scan_in "$B" --format json
 assert_rc 0 "binary file is skipped when walked"
 assert_eq 0 "$(grep -c '"fingerprint"' "$OUT" || true)" "walked binary file: no finding"
 assert_eq 1 "$(json_num "$OUT" files_skipped)" "walked binary file counts in files_skipped"
@@ -27,7 +27,7 @@ assert_eq 1 "$(findings_of "$OUT" dynatrace-token)" "explicit binary file: one f
 assert_file_contains "$OUT" '"line": 2' "explicit binary file: finding on line 2"
 # A NUL after the first 8 KiB does not make a file binary.
 { head -c 9000 /dev/zero | tr '\0' ' '; printf '\n\0\nx=%s\n' "$tok"; } >"$B/late-nul.txt"
-run "$DTSCAN" scan --format json "$B"
+run scan_in "$B" --format json
 assert_eq 1 "$(findings_of "$OUT" dynatrace-token)" "NUL after 8 KiB: still a text file"
 
 # --- symbolic links, .git, --exclude, --max-file-size -------------------------------------------------
@@ -43,7 +43,7 @@ printf 'x=%s\n' "$tok" >"$W/top.log"
 ln -s ../real "$W/sub/dirlink"
 ln -s real/a.txt "$W/filelink.txt"
 ln -s "$T/bin" "$W/outside"
-run "$DTSCAN" scan --format jsonl "$W"
+run scan_in "$W" --format jsonl
 assert_rc 1 "walk tree"
 paths=$({ grep -oE '"path":"[^"]*"' "$OUT" || true; } | sort | tr '\n' ' ')
 assert_eq '"path":"logs/app.log" "path":"real/a.txt" "path":"src/vendor/dep2.txt" "path":"top.log" "path":"vendor/lib/dep.txt" ' \
@@ -51,22 +51,22 @@ assert_eq '"path":"logs/app.log" "path":"real/a.txt" "path":"src/vendor/dep2.txt
 assert_file_lacks "$OUT" "link" "no finding through a symbolic link"
 assert_file_lacks "$OUT" ".git/" "no finding inside .git/"
 
-run "$DTSCAN" scan --format jsonl --exclude '*.log' --exclude vendor "$W"
+run scan_in "$W" --format jsonl --exclude '*.log' --exclude vendor
 paths=$({ grep -oE '"path":"[^"]*"' "$OUT" || true; } | sort | tr '\n' ' ')
 assert_eq '"path":"real/a.txt" ' "$paths" "--exclude '*.log' --exclude vendor prune files and directories at any depth"
-run "$DTSCAN" scan --format jsonl --exclude=real "$W"
+run scan_in "$W" --format jsonl --exclude=real
 assert_file_lacks "$OUT" '"path":"real/' "--exclude=DIR form"
 
 S="$T/size"
 mkdir -p "$S"
 printf 'x=%s\n' "$tok" >"$S/small.txt"
 { printf 'x=%s\n' "$tok"; head -c 5000 /dev/zero | tr '\0' ' '; } >"$S/big.txt"
-run "$DTSCAN" scan --format json --max-file-size 1000 "$S"
+run scan_in "$S" --format json --max-file-size 1000
 assert_rc 1 "--max-file-size: the small file is still scanned"
 assert_file_contains "$OUT" '"path": "small.txt"' "--max-file-size: small file reported"
 assert_file_lacks "$OUT" '"path": "big.txt"' "--max-file-size: bigger file skipped"
 assert_eq 1 "$(json_num "$OUT" files_skipped)" "--max-file-size: skipped file counted"
-run "$DTSCAN" scan --format json --max-file-size 100000 "$S"
+run scan_in "$S" --format json --max-file-size 100000
 assert_file_contains "$OUT" '"path": "big.txt"' "--max-file-size above the size: scanned"
 
 # --- standard input -----------------------------------------------------------------------------------
@@ -110,7 +110,7 @@ for g in "${groups[@]}"; do
 done
 assert_eq "dt0c01" "$(tail -c 96 "$C/big-a.txt" | cut -c1-6)" "fixture: big-a.txt ends with a token"
 for threads in 1 3; do
-  run "$DTSCAN" scan --format jsonl -j "$threads" "$C"
+  run scan_in "$C" --format jsonl -j "$threads"
   assert_rc 1 "big files, -j $threads"
   assert_eq "$ntok" "$(grep -c '"rule_id"' "$OUT" || true)" "big files, -j $threads: one finding per token"
   for id in "${!want_pos[@]}"; do
@@ -147,11 +147,11 @@ D="$T/decode"
 mkdir -p "$D"
 b64tok=$(fake '@@dt0c01@@' b-b64)
 printf 'apiVersion: v1\nkind: Secret\ndata:\n  apiToken: %s\n' "$(printf '%s' "$b64tok" | base64 -w0)" >"$D/secret.yaml"
-run "$DTSCAN" scan --format json "$D"
+run scan_in "$D" --format json
 assert_rc 1 "base64 token found"
 assert_file_contains "$OUT" '"decoded": "base64"' "base64 finding says decoded: base64"
 assert_file_contains "$OUT" '"column": 13' "base64 finding points at the encoded span"
-run "$DTSCAN" scan --format json --no-decode "$D"
+run scan_in "$D" --format json --no-decode
 assert_rc 0 "--no-decode: no base64 finding"
 assert_file_lacks "$OUT" '"decoded": "base64"' "--no-decode: no decoded finding"
 
@@ -177,14 +177,14 @@ cat >"$T/extra-rules.json" <<'EOF'
   ]
 }
 EOF
-run "$DTSCAN" scan --format json "$X"
+run scan_in "$X" --format json
 assert_rc 0 "without --rules the custom secret is not found"
-run "$DTSCAN" scan --format json --rules "$T/extra-rules.json" "$X"
+run scan_in "$X" --format json --rules "$T/extra-rules.json"
 assert_rc 1 "--rules adds a rule"
 assert_eq 1 "$(findings_of "$OUT" acme-api-key)" "--rules: finding with the custom rule id"
 assert_file_contains "$OUT" '"column": 13' "--rules: finding column"
 printf 'x=%s\n' "$tok" >"$X/dt.txt"
-run "$DTSCAN" scan --format json --rules "$T/extra-rules.json" "$X"
+run scan_in "$X" --format json --rules "$T/extra-rules.json"
 assert_eq 1 "$(findings_of "$OUT" dynatrace-token)" "--rules keeps the built-in rules"
 run "$DTSCAN" rules --rules "$T/extra-rules.json"
 assert_file_contains "$OUT" "acme-api-key" "dtscan rules --rules lists the extra rule"
@@ -196,11 +196,11 @@ printf '.env\n*.secret\n' >"$G/.gitignore"
 printf 'DT_API_TOKEN=%s\n' "$tok" >"$G/.env"
 printf 'DT_API_TOKEN=%s\n' "$tok" >"$G/sub/x.secret"
 printf 'DT_API_TOKEN=%s\n' "$tok" >"$G/sub/kept.txt"
-run "$DTSCAN" scan --format jsonl "$G"
+run scan_in "$G" --format jsonl
 assert_rc 1 ".gitignore not honoured by default"
 assert_file_contains "$OUT" '"path":".env"' "token in an ignored .env is found by default"
 assert_file_contains "$OUT" '"path":"sub/x.secret"' "ignored by pattern, found by default"
-run "$DTSCAN" scan --format jsonl --respect-gitignore "$G"
+run scan_in "$G" --format jsonl --respect-gitignore
 assert_rc 1 "--respect-gitignore still scans the rest"
 assert_file_lacks "$OUT" '"path":".env"' "--respect-gitignore skips .env"
 assert_file_lacks "$OUT" '"path":"sub/x.secret"' "--respect-gitignore applies patterns in subdirectories"
@@ -213,21 +213,21 @@ odd_file=$'two\nlines "q" \\ \ttab.txt'
 mkdir -p "$N/$odd_dir"
 printf 'x=%s\n' "$tok" >"$N/$odd_dir/$odd_file"
 printf 'x=%s\n' "$tok" >"$N/plain.txt"
-run "$DTSCAN" scan --format json "$N"
+run scan_in "$N" --format json
 assert_rc 1 "odd names: findings"
 assert_eq 2 "$(grep -c '"path": ".*",$' "$OUT" || true)" "odd names json: two well-formed one-line path members"
 if tr -d '\n' <"$OUT" | LC_ALL=C grep -q '[[:cntrl:]]'; then fail "odd names json: raw control characters in the output"; else pass; fi
 if LC_ALL=C.UTF-8 grep -qaxv '.*' "$OUT"; then fail "odd names json: output is not valid UTF-8"; else pass; fi
 assert_file_contains "$OUT" '\n' "odd names json: newline escaped as \\n"
-run "$DTSCAN" scan --format jsonl "$N"
+run scan_in "$N" --format jsonl
 assert_eq 3 "$(wc -l <"$OUT" | tr -d ' ')" "odd names jsonl: 2 findings + summary, one line each"
 if LC_ALL=C.UTF-8 grep -qaxv '.*' "$OUT"; then fail "odd names jsonl: output is not valid UTF-8"; else pass; fi
-run "$DTSCAN" scan --format sarif -o "$T/names.sarif" "$N"
+run scan_in "$N" --format sarif -o "$T/names.sarif"
 assert_rc 1 "odd names sarif"
 if [ -s "$T/names.sarif" ] && "$VALIDATE_SARIF" "$T/names.sarif" >"$T/validate.txt" 2>&1; then pass; else
   fail "odd names: SARIF does not validate" "$(cat "$T/validate.txt")"
 fi
-run "$DTSCAN" scan --format text "$N"
+run scan_in "$N" --format text
 assert_eq 3 "$(wc -l <"$OUT" | tr -d ' ')" "odd names text: one line per finding + summary"
 
 # --- atomic -o ----------------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ assert_eq "" "$(find "$O" -name '.dtscan-report-*' | head -n 1)" "-o failing at 
 assert_file_contains "$O/rel.json" '"findings"' "-o with a relative file name"
 
 # --- text and jsonl shapes ----------------------------------------------------------------------------
-run "$DTSCAN" scan "$W"
+run scan_in "$W" 
 assert_rc 1 "text report"
 nlines=$(wc -l <"$OUT" | tr -d ' ')
 body=$((nlines - 1))
@@ -262,11 +262,11 @@ assert_match <(tail -n 1 "$OUT") '^dtscan: 5 findings' "text: ends with a summar
 assert_empty "$ERR" "text: nothing on stderr"
 assert_match "$OUT" '^real/a\.txt:1:3: HIGH dynatrace-token dt0c01\.[A-Z2-7]{24} \(well-formed\)$' "text: exact line for a plain token"
 
-run "$DTSCAN" scan --format jsonl "$W"
+run scan_in "$W" --format jsonl
 assert_match <(tail -n 1 "$OUT") '^\{"summary":' "jsonl: last line is the summary"
 assert_eq 5 "$(head -n -1 "$OUT" | grep -c '^{"rule_id":' || true)" "jsonl: one line per finding"
 assert_eq 6 "$(wc -l <"$OUT" | tr -d ' ')" "jsonl: findings + summary, nothing else"
-run "$DTSCAN" scan --format json "$W"
+run scan_in "$W" --format json
 assert_eq 5 "$(grep -c '"rule_id"' "$OUT" || true)" "json: same findings as jsonl"
 
 # --- an interrupted run (SIGTERM, SIGHUP): the old report stays, no temporary file is left; no core ------

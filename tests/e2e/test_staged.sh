@@ -74,8 +74,8 @@ printf 'x\nx\nx\nx\nx\na=1\nb=2\nDT_API_TOKEN=%s\nc=3\n' "$tok3" >"$R/conf/app.e
 run_in "$R" "$DTSCAN" staged --format jsonl
 assert_rc 1 "staged token: exit 1"
 assert_eq "conf/app.env:3" "$(where "$OUT" "$tid3")" "staged token reported at its line in the STAGED content (work tree has it at 8)"
-run "$DTSCAN" scan --format jsonl "$R/conf"
-assert_eq "app.env:8" "$(where "$OUT" "$tid3")" "fixture check: the work-tree copy has the token at line 8"
+run_in "$R" "$DTSCAN" scan --format jsonl conf
+assert_eq "conf/app.env:8" "$(where "$OUT" "$tid3")" "fixture check: the work-tree copy has the token at line 8"
 printf 'nothing here\n' >"$R/conf/app.env"
 run_in "$R" "$DTSCAN" staged --format jsonl
 assert_rc 1 "staged token, token already removed from the work tree: still exit 1"
@@ -143,7 +143,7 @@ assert_eq 0 "$(count_tid "$OUT" "$tid3")" "deleted file with a token: not report
 assert_eq "settings/renamed.env:2" "$(where "$OUT" "$tid1")" "renamed file: token reported at the new path"
 assert_eq 0 "$(count_tid "$OUT" "$tid4")" "binary staged blob: skipped"
 assert_eq 1 "$(count_tid "$OUT" "$tid5")" "odd file name: found"
-run "$DTSCAN" scan --format jsonl "$R"
+run_in "$R" "$DTSCAN" scan --format jsonl .
 want_odd=$(grep -F "\"token_id\":\"$tid5\"" "$OUT" | grep -oE '"path":"([^"\\]|\\.)*"' | head -n 1 || true)
 run_in "$R" "$DTSCAN" staged --format jsonl
 got_odd=$(grep -F "\"token_id\":\"$tid5\"" "$OUT" | grep -oE '"path":"([^"\\]|\\.)*"' | head -n 1 || true)

@@ -70,7 +70,8 @@ private:
 };
 
 struct WalkResult {
-  std::vector<std::string> reports; // sorted, duplicates kept
+  std::vector<std::string> reports; // below the root (report_path past root_len), sorted, duplicates kept
+  std::vector<std::string> named;   // report paths as reported (the root as given + the rest), sorted
   std::vector<FileEntry> entries;
   std::vector<std::string> warnings;
   WalkStats stats;
@@ -86,11 +87,13 @@ WalkResult walk(const std::vector<std::string>& roots, WalkOptions options = {})
       [&](const FileEntry& file, unsigned worker) {
         std::lock_guard lock(mutex);
         result.entries.push_back(file);
-        result.reports.push_back(file.report_path);
+        result.reports.push_back(file.report_path.substr(file.root_len));
+        result.named.push_back(file.report_path);
         if (worker >= threads) result.worker_in_range = false;
       },
       [&](const std::string& message) { result.warnings.push_back(message); });
   std::sort(result.reports.begin(), result.reports.end());
+  std::sort(result.named.begin(), result.named.end());
   return result;
 }
 
@@ -218,25 +221,31 @@ TEST_CASE("fs_walk: report paths") {
   tree.file("d2/y.txt");
   tree.file("top.txt");
 
-  SUBCASE("one directory root: relative to it") {
+  SUBCASE("one directory root: the root as named, then the path below it") {
     WalkResult r = walk({tree.path("d1")});
+    CHECK(r.named == std::vector<std::string>{tree.path("d1/x.txt")});
     CHECK(r.reports == std::vector<std::string>{"x.txt"});
     REQUIRE(r.entries.size() == 1);
     CHECK(r.entries[0].open_path == tree.path("d1/x.txt"));
+    CHECK(r.entries[0].root_len == tree.path("d1/").size());
   }
-  SUBCASE("several roots: root as given, normalised") {
+  SUBCASE("several roots: root as given, normalised; a file's path does not depend on the other roots") {
     WalkResult r = walk({tree.root() + "//d1/", tree.path("d2")});
-    CHECK(r.reports == std::vector<std::string>{tree.root() + "/d1/x.txt", tree.root() + "/d2/y.txt"});
+    CHECK(r.named == std::vector<std::string>{tree.root() + "/d1/x.txt", tree.root() + "/d2/y.txt"});
+    CHECK(walk({tree.path("d2")}).named == std::vector<std::string>{tree.root() + "/d2/y.txt"});
   }
   SUBCASE("relative roots: no leading ./, no doubled /") {
     ChangeDir cd(tree.root());
-    CHECK(walk({"."}).reports == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "top.txt"});
-    CHECK(walk({"./"}).reports == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "top.txt"});
-    CHECK(walk({"./d1//", "d2"}).reports == std::vector<std::string>{"d1/x.txt", "d2/y.txt"});
-    CHECK(walk({".", "d2"}).reports == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "d2/y.txt", "top.txt"});
+    CHECK(walk({"."}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "top.txt"});
+    CHECK(walk({"./"}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "top.txt"});
+    CHECK(walk({"d1"}).named == std::vector<std::string>{"d1/x.txt"});
+    CHECK(walk({"d1"}).reports == std::vector<std::string>{"x.txt"});
+    CHECK(walk({"./d1//", "d2"}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt"});
+    CHECK(walk({".", "d2"}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "d2/y.txt", "top.txt"});
     WalkResult file_root = walk({"./d1//x.txt"});
     REQUIRE(file_root.entries.size() == 1);
     CHECK(file_root.entries[0].report_path == "d1/x.txt");
+    CHECK(file_root.entries[0].root_len == 0);
     CHECK(file_root.entries[0].explicit_arg);
     CHECK(::access(file_root.entries[0].open_path.c_str(), R_OK) == 0);
   }
@@ -249,7 +258,8 @@ TEST_CASE("fs_walk: file names are bytes (newline, invalid UTF-8)") {
   for (unsigned threads : {1u, 2u}) {
     WalkResult r = walk({tree.root()}, with_threads(threads));
     REQUIRE(r.entries.size() == 1);
-    CHECK(r.entries[0].report_path == name);
+    CHECK(r.entries[0].report_path == tree.path(name));
+    CHECK(r.reports == std::vector<std::string>{name});
     CHECK(r.entries[0].open_path == tree.path(name));
     CHECK(::access(r.entries[0].open_path.c_str(), R_OK) == 0);
   }
@@ -262,7 +272,7 @@ TEST_CASE("fs_walk: missing root and unreadable directory are warnings and error
 
   WalkResult missing = walk({tree.path("ok"), tree.path("does-not-exist")});
   CHECK(missing.stats.errors == 1);
-  CHECK(missing.reports == std::vector<std::string>{tree.path("ok/a.txt")});
+  CHECK(missing.named == std::vector<std::string>{tree.path("ok/a.txt")});
   REQUIRE(missing.warnings.size() == 1);
   CHECK(missing.warnings[0].find("does-not-exist") != std::string::npos);
   CHECK(missing.warnings[0].find('\n') == std::string::npos);
@@ -313,7 +323,7 @@ TEST_CASE("fs_walk: an exception from the visitor reaches the caller") {
   for (unsigned threads : {1u, 4u}) {
     WalkOptions options = with_threads(threads);
     auto visit = [](const FileEntry& file, unsigned) {
-      if (file.report_path == "d3/boom") throw std::runtime_error("visitor failed");
+      if (file.report_path.substr(file.root_len) == "d3/boom") throw std::runtime_error("visitor failed");
     };
     CHECK_THROWS_WITH_AS(walk_parallel({tree.root()}, options, visit, {}), "visitor failed", std::runtime_error);
   }
@@ -517,8 +527,8 @@ TEST_CASE("fs_walk: a tree nested deeper than PATH_MAX is walked with a bounded 
           std::string got = fd.fd >= 0 ? read_fd(fd.fd) : std::string("open failed: ") + std::strerror(errno);
           std::lock_guard lock(mutex);
           max_fds = std::max(max_fds, open_fds());
-          if (!seen.insert(file.report_path).second || content[file.report_path] != got)
-            bad.push_back(file.report_path);
+          const std::string rel = file.report_path.substr(file.root_len);
+          if (!seen.insert(rel).second || content[rel] != got) bad.push_back(rel);
         },
         [&](const std::string& message) { warnings.push_back(message); });
     CHECK(seen == expected);
