@@ -11,16 +11,8 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../sarif" && pwd)
-if [ ! -x "$here/node_modules/.bin/sarif-multitool" ] || [ ! -d "$here/node_modules/ajv" ]; then
-  # A failure here is nearly always the network: no route to the npm registry, or a TLS-inspecting proxy
-  # whose CA is not in the system store (/usr/local/share/ca-certificates + update-ca-certificates).
-  if ! (cd "$here" && npm ci --no-audit --no-fund >&2); then
-    echo "validate-sarif: could not install the SARIF multitool from the npm registry (see npm's error above)" >&2
-    exit 1
-  fi
-fi
-export NODE_PATH="$here/node_modules"
+# shellcheck source=tests/tools/npm_tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/npm_tools.sh"
 # The native binary that node_modules/.bin/sarif-multitool runs: its wrapper passes arguments through a
 # shell, which mangles file names with spaces and ';'-separated option values, so we call it directly.
 multitool=$(node -p "require('@microsoft/sarif-multitool')")
