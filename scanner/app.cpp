@@ -9,6 +9,7 @@
 #include "scanner/git_scan.hpp"
 #include "scanner/message_redact.hpp"
 #include "scanner/output.hpp"
+#include "scanner/printable.hpp"
 #include "scanner/report/writers.hpp"
 #include "scanner/rules_check.hpp"
 #include "scanner/scan.hpp"
@@ -160,6 +161,33 @@ void notice(const Options& o, const std::string& message) {
   if (!o.quiet) std::cerr << "dtscan: " << redact_message(message) << '\n';
 }
 
+// `staged PATH...`: each PATH (relative to the current directory) as a path in the work tree, "" for
+// the whole tree. A PATH outside the work tree is a usage error.
+std::vector<std::string> repository_paths(const std::vector<std::string>& paths, const std::string& work_tree) {
+  namespace fs = std::filesystem;
+  // Symbolic links resolved in the directories only (a tracked link is named as itself), on both sides.
+  auto resolved = [](const fs::path& path, std::error_code& ec) {
+    fs::path abs = fs::absolute(path, ec).lexically_normal();
+    if (ec) return abs;
+    if (!abs.has_filename()) return fs::weakly_canonical(abs, ec);
+    return fs::weakly_canonical(abs.parent_path(), ec) / abs.filename();
+  };
+  std::error_code root_ec;
+  const fs::path root = resolved(work_tree.empty() ? "." : work_tree, root_ec);
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    const fs::path abs = resolved(p, ec);
+    std::string rel = ec ? std::string("..") : abs.lexically_relative(root).generic_string();
+    if (rel == ".") rel.clear();
+    if (rel == ".." || rel.starts_with("../"))
+      throw FatalError(fmt::format("'{}' is outside the repository's work tree {}", printable(p), root.string()));
+    if (!rel.empty() && rel.back() == '/') rel.pop_back();
+    out.push_back(rel);
+  }
+  return out;
+}
+
 int run_git_command(const Options& cli) {
   GitLibrary library;
   GitRepository repo = cli.command == Command::git ? open_repository(cli.paths[0])
@@ -173,8 +201,12 @@ int run_git_command(const Options& cli) {
   config.max_blob_size = o.max_file_size;
 
   if (o.command == Command::staged) {
-    StagedBlobs staged = staged_blobs(repo.get(), excludes);
-    if (staged.jobs.empty()) notice(o, "nothing staged to scan");
+    StagedBlobs staged = o.paths.empty() ? staged_blobs(repo.get(), excludes)
+                                         : indexed_blobs(repo.get(), excludes, repository_paths(o.paths, work_tree));
+    for (const std::string& path : staged.not_in_index)
+      notice(o, fmt::format("warning: '{}' is not in the index (untracked?): not scanned", printable(path)));
+    if (staged.jobs.empty())
+      notice(o, o.paths.empty() ? "nothing staged to scan" : "nothing to scan in the named paths");
     // A pre-commit hook usually stages a few files: threads would cost more than they save.
     config.threads = static_cast<unsigned>(std::min<size_t>(config.threads, staged.jobs.size() / 8 + 1));
     return run_with_report(o, config.threads + 1, work_tree, [&](const ScanEngine& engine, ResultCollector& collector) {

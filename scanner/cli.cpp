@@ -132,7 +132,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {
     std::string arg = args[i];
     if (options_done || arg == "-" || arg.empty() || arg[0] != '-') {
-      bool takes_path = o.command == Command::scan || (o.command == Command::git && o.paths.empty() && arg != "-");
+      bool takes_path = o.command == Command::scan || (o.command == Command::staged && arg != "-") ||
+                        (o.command == Command::git && o.paths.empty() && arg != "-");
       if (!takes_path) throw FatalError(fmt::format("unexpected argument '{}'", arg));
       o.paths.push_back(arg);
       continue;

@@ -57,7 +57,7 @@ Finds leaked Dynatrace credentials and says how dangerous each leak is.
 
 commands:
   scan [PATH...]        scan files and directories (default "."); "-" reads standard input
-  staged [--repo DIR]   scan what the next commit would contain (the index), for pre-commit hooks
+  staged [PATH...]      scan what the next commit would contain (the index), for pre-commit hooks
   git [REPO] [--range A..B]
                         scan every blob in the history of REPO (default "."), or only the blobs
                         that the commits in A..B add or change (pull-request gate)
@@ -85,9 +85,11 @@ std::string usage_text(Command topic) {
                         "default: leaked\n                        .env files are usually ignored)\n",
                         true);
   case Command::staged:
-    return command_help("staged [OPTIONS] [--repo DIR]",
+    return command_help("staged [OPTIONS] [--repo DIR] [PATH...]",
                         "Scans what the next commit would contain: the index's blobs of added, copied, modified\n"
-                        "and renamed paths, never the working tree. Meant for pre-commit hooks.",
+                        "and renamed paths, never the working tree. Meant for pre-commit hooks. With PATHs (as\n"
+                        "the pre-commit framework passes them), the index's blobs of those files and directories,\n"
+                        "changed or not: `pre-commit run --all-files` then scans every tracked file.",
                         "staged options:\n  --repo DIR            the repository (default: GIT_DIR, or the "
                         "current directory)\n",
                         true);

@@ -14,6 +14,8 @@
 
 #include <cstdlib>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 namespace dtscan {
 namespace {
@@ -218,10 +220,69 @@ StagedBlobs staged_blobs_libgit2(git_repository* repo, const ExcludeSet& exclude
   return staged;
 }
 
-StagedBlobs staged_blobs(git_repository* repo, const ExcludeSet& excludes) {
+namespace {
+
+void require_work_tree(git_repository* repo) {
   if (git_repository_is_bare(repo))
     throw FatalError(
         fmt::format("'dtscan staged' needs a work tree; {} is a bare repository", git_repository_path(repo)));
+}
+
+// Which of `paths` (each "" for the whole tree, a file, or a directory) cover `path`; marks them used.
+bool named(std::string_view path, const std::vector<std::string>& paths, std::vector<bool>& used) {
+  bool hit = false;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string& p = paths[i];
+    if (p.empty() || path == p || (path.size() > p.size() && path.starts_with(p) && path[p.size()] == '/')) {
+      used[i] = true;
+      hit = true;
+    }
+  }
+  return hit;
+}
+
+// Visits (path, mode, oid) of each stage-0 entry of the index: with the index-file reader where it
+// accepts the file (split and sparse indexes included), else with libgit2.
+template <typename Visit> void for_each_index_entry(git_repository* repo, Visit visit) {
+  if (std::optional<GitIndexFile> file = GitIndexFile::read(index_path(repo), git_repository_path(repo))) {
+    IndexEntryStream entries = file->stream();
+    std::vector<std::tuple<std::string, uint32_t, git_oid>> seen;
+    for (const IndexEntry* e; (e = entries.peek()) != nullptr; entries.advance())
+      if (e->stage == 0 && !e->sparse_dir) seen.emplace_back(std::string(e->path), e->mode, e->oid);
+    if (!entries.failed()) {
+      for (const auto& [path, mode, oid] : seen)
+        visit(std::string_view(path), mode, oid);
+      return;
+    }
+  }
+  git_index* raw_index = nullptr;
+  const std::string path = index_path(repo);
+  if (std::getenv("GIT_INDEX_FILE") != nullptr ? git_index_open(&raw_index, path.c_str()) != 0
+                                               : git_repository_index(&raw_index, repo) != 0)
+    throw FatalError(fmt::format("cannot read the git index {}: {}", path, git_error_text()));
+  GitIndex index(raw_index);
+  for (size_t i = 0; i < git_index_entrycount(index.get()); ++i) {
+    const git_index_entry* e = git_index_get_byindex(index.get(), i);
+    if (e && GIT_INDEX_ENTRY_STAGE(e) == 0) visit(std::string_view(e->path), e->mode, e->id);
+  }
+}
+
+} // namespace
+
+StagedBlobs indexed_blobs(git_repository* repo, const ExcludeSet& excludes, const std::vector<std::string>& paths) {
+  require_work_tree(repo);
+  StagedBlobs out;
+  std::vector<bool> used(paths.size(), false);
+  for_each_index_entry(repo, [&](std::string_view path, uint32_t mode, const git_oid& oid) {
+    if (named(path, paths, used)) add_staged(out, excludes, path, mode, oid);
+  });
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (!used[i]) out.not_in_index.push_back(paths[i]);
+  return out;
+}
+
+StagedBlobs staged_blobs(git_repository* repo, const ExcludeSet& excludes) {
+  require_work_tree(repo);
   if (auto fast = staged_blobs_from_index_file(repo, excludes)) return std::move(*fast);
   return staged_blobs_libgit2(repo, excludes);
 }

@@ -2,8 +2,9 @@
 # The hooks of .pre-commit-hooks.yaml run by the real pre-commit framework on real commits (SPEC §6): a
 # staged token blocks the commit and is shown without its secret; clean commits, deletions and tokens
 # left unstaged pass; `git commit -a` and `git commit PATH` (which hand the hook a temporary index in
-# GIT_INDEX_FILE) are scanned too. The dtscan-build hook builds once from its checkout, even when two
-# repositories commit at the same time. No network: the hook repository is a local one.
+# GIT_INDEX_FILE) are scanned too; `pre-commit run --all-files` finds a leak committed earlier. The
+# self-contained hook (`dtscan`, and its old id `dtscan-build`) builds once from its checkout, even when
+# two repositories commit at the same time. No network: the hook repository is a local one.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -105,16 +106,16 @@ assert_finding_shown() {
   assert_file_lacks "$OUT" "${2##*.}" "$1: the secret part is not shown"
 }
 
-# --- hook `dtscan` (language: system, the dtscan on PATH) ----------------------------------------
+# --- hook `dtscan-system` (language: system, the dtscan on PATH) ---------------------------------
 mkdir -p "$T/bin"
 ln -s "$DTSCAN" "$T/bin/dtscan"
 export PATH="$T/bin:$ORIG_PATH"
 P=$T/project
-project "$P" dtscan
+project "$P" dtscan-system
 
 commit_in "$P" -m "pre-commit config"
 assert_committed "$P" "first commit (no HEAD yet), clean"
-assert_match "$OUT" '^dtscan \(Dynatrace tokens\)\.+Passed$' "first commit: the dtscan hook ran and passed"
+assert_match "$OUT" '^dtscan \(Dynatrace tokens\)\.+Passed$' "first commit: the dtscan-system hook ran and passed"
 
 # (a) a staged token with an environment URL in the same file: critical, the commit is refused.
 printf 'DT_ENV_URL=https://abc12345.live.dynatrace.com\nexport DT_API_TOKEN=@@dt0c01@@\n' |
@@ -178,12 +179,39 @@ assert_committed "$P" "deleting a file that holds a token"
 commit_in "$P" --allow-empty -m "empty"
 assert_committed "$P" "empty commit (nothing staged)"
 
-# --- hook `dtscan-build` (language: script): built from the hook checkout on first use ------------
-# No dtscan on PATH. Two repositories make their first commit at the same time: one build, both pass.
+# `pre-commit run --all-files` (a CI job, or a first run on an old repository) passes every tracked file:
+# a leak committed past the hook fails it; an untracked file is not pre-commit's to pass.
+printf 'export DT_API_TOKEN=@@dt0c01@@\n' | fake_file "$P/old/leak.sh" all-files
+token=$(token_in "$P/old/leak.sh")
+git -C "$P" add old/leak.sh
+git -C "$P" commit -q --no-verify -m "a leak committed with --no-verify"
+RC=0
+(cd "$P" && pre-commit run) >"$OUT" 2>&1 || RC=$?
+assert_eq 0 "$RC" "pre-commit run with nothing staged: passes (nothing to commit)"
+RC=0
+(cd "$P" && pre-commit run --all-files) >"$OUT" 2>&1 || RC=$?
+if [ "$RC" -ne 0 ]; then pass; else fail "pre-commit run --all-files: a committed leak fails it" "$(head -c 1500 "$OUT")"; fi
+assert_finding_shown "pre-commit run --all-files" "$token" "old/leak.sh:1"
+RC=0
+(cd "$P" && pre-commit run --files app.sh) >"$OUT" 2>&1 || RC=$?
+assert_eq 0 "$RC" "pre-commit run --files app.sh: only that file, clean"
+RC=0
+(cd "$P" && pre-commit run --files old/leak.sh) >"$OUT" 2>&1 || RC=$?
+if [ "$RC" -ne 0 ]; then pass; else fail "pre-commit run --files old/leak.sh: fails on the leak"; fi
+git -C "$P" rm -q old/leak.sh
+commit_in "$P" -m "remove the old leak"
+assert_committed "$P" "removing the old leak"
+RC=0
+(cd "$P" && pre-commit run --all-files) >"$OUT" 2>&1 || RC=$?
+assert_eq 0 "$RC" "pre-commit run --all-files after the removal: passes"
+
+# --- hook `dtscan` (language: script): built from the hook checkout on first use ------------------
+# No dtscan on PATH. Two repositories make their first commit at the same time, one with the hook's id
+# `dtscan`, one with its old id `dtscan-build`: one build (they share the checkout), both pass.
 export PATH=$ORIG_PATH
 B1=$T/build-1
 B2=$T/build-2
-project "$B1" dtscan-build "verbose: true"
+project "$B1" dtscan "verbose: true"
 project "$B2" dtscan-build "verbose: true"
 build_commit() { # REPO: first commit in the background, output in REPO.out, status in REPO.rc
   local rc=0

@@ -314,4 +314,36 @@ RC=0
 (cd "$T/elsewhere" && GIT_DIR="$T/no-such-dir" "$DTSCAN" staged >"$OUT" 2>"$ERR") || RC=$?
 expect_fatal "GIT_DIR naming no repository"
 
+# --- staged PATH...: the index content of the named files, changed or not (pre-commit's file names) --
+F="$T/named"
+mkrepo "$F"
+mkdir -p "$F/old" "$F/src"
+printf 'DT_API_TOKEN=%s\n' "$tok4" >"$F/old/leak.env"
+printf 'clean\n' >"$F/src/app.txt"
+git -C "$F" add . && git -C "$F" commit -q -m "a leak committed earlier"
+run_in "$F" "$DTSCAN" staged --format jsonl
+assert_rc 0 "staged without PATH: the committed leak is not staged"
+run_in "$F" "$DTSCAN" staged --format jsonl old/leak.env src/app.txt
+assert_rc 1 "staged PATH: an unchanged tracked file is scanned from the index"
+assert_eq "old/leak.env:1" "$(where "$OUT" "$tid4")" "staged PATH: the committed leak, with its repository path"
+run_in "$F" "$DTSCAN" staged --format jsonl src/app.txt
+assert_rc 0 "staged PATH: only the named file"
+run_in "$F" "$DTSCAN" staged --format jsonl old
+assert_eq "old/leak.env:1" "$(where "$OUT" "$tid4")" "staged DIR: every index entry below it"
+run_in "$F/src" "$DTSCAN" staged --format jsonl ../old/leak.env
+assert_eq "old/leak.env:1" "$(where "$OUT" "$tid4")" "staged PATH from a subdirectory: relative to the current directory"
+printf 'DT_API_TOKEN=%s\n' "$tok3" >"$F/src/app.txt"
+run_in "$F" "$DTSCAN" staged --format jsonl src/app.txt
+assert_rc 0 "staged PATH: the index content, not the working tree's"
+printf 'DT_API_TOKEN=%s\n' "$tok3" >"$F/untracked.env"
+run_in "$F" "$DTSCAN" staged --format jsonl untracked.env
+assert_rc 0 "staged PATH: an untracked file is not scanned"
+assert_file_contains "$ERR" "'untracked.env' is not in the index" "staged PATH: an untracked file is a one-line warning"
+run_in "$F" "$DTSCAN" staged --format jsonl --exclude old old/leak.env
+assert_rc 0 "staged PATH: --exclude still applies"
+run_in "$F" "$DTSCAN" staged --format jsonl /etc/hostname
+expect_fatal "staged PATH outside the work tree"
+assert_file_contains "$ERR" "outside the repository" "staged PATH outside the work tree: says so"
+git -C "$F" checkout -q -- src/app.txt
+
 finish
