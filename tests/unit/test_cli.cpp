@@ -88,7 +88,7 @@ TEST_CASE("usage errors") {
                                                                              {"rules", "extra"},
                                                                              {"scan", "--max-file-size", "-1"},
                                                                              {"audit", "."},
-                                                                             {"staged", "extra"},
+                                                                             {"staged", "-"},
                                                                              {"staged", "--range", "a..b"},
                                                                              {"scan", "--repo", "."},
                                                                              {"git", "a", "b"},
@@ -108,6 +108,9 @@ TEST_CASE("git commands: staged, git, baselines") {
   CHECK(s.repo == "sub/dir");
   CHECK(s.paths.empty());
   CHECK(parse_command_line({"staged"}).repo.empty()); // from GIT_DIR, or the current directory
+  // The file names the pre-commit framework passes, options before or after them.
+  CHECK(parse_command_line({"staged", "a.env", "--fail-on", "low", "src/b.env"}).paths ==
+        std::vector<std::string>{"a.env", "src/b.env"});
 
   Options g = parse_command_line({"git", "--range=origin/main..HEAD", "repo.git", "-j1"});
   CHECK(g.command == Command::git);
