@@ -10,6 +10,7 @@
 #include "scanner/message_redact.hpp"
 #include "scanner/output.hpp"
 #include "scanner/printable.hpp"
+#include "scanner/progress.hpp"
 #include "scanner/report/writers.hpp"
 #include "scanner/rules_check.hpp"
 #include "scanner/scan.hpp"
@@ -28,6 +29,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 namespace dtscan {
@@ -118,11 +120,22 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
 
   JsonlWriter jsonl(output.stream(), ctx);
   ScanCallbacks callbacks;
-  if (o.format == Format::jsonl) callbacks.on_finding = [&](const Finding& f) { jsonl.finding(f); };
-  if (!o.quiet) callbacks.warn = [](const std::string& msg) { std::cerr << redact_message(msg) << '\n'; };
+  // Warnings and streamed findings go through the progress meter (once it exists) so that they are not
+  // printed over its line.
+  std::optional<ProgressMeter> meter;
+  auto printed = [&meter](const std::function<void()>& write) { meter ? meter->around_output(write) : write(); };
+  if (o.format == Format::jsonl) callbacks.on_finding = [&](const Finding& f) { printed([&] { jsonl.finding(f); }); };
+  if (!o.quiet)
+    callbacks.warn = [&](const std::string& msg) { printed([&] { std::cerr << redact_message(msg) << '\n'; }); };
 
   ResultCollector collector(slots, callbacks, baseline ? &*baseline : nullptr);
+  // On a terminal, or with --progress; never with --quiet.
+  const bool stderr_tty = ::isatty(STDERR_FILENO) == 1;
+  if (!o.quiet && (stderr_tty || o.progress))
+    meter.emplace(collector.progress(), std::cerr,
+                  stderr_tty ? ProgressMeter::Style::in_place : ProgressMeter::Style::lines);
   scan(engine, collector);
+  if (meter) meter->stop();
   std::vector<Finding> baselined;
   Report report = collector.finish(&baselined);
   if (!o.write_baseline.empty()) {

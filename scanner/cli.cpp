@@ -34,7 +34,8 @@ constexpr std::string_view k_option_names[] = {
     "--format",        "--output", "--fail-on",  "--threads",           "--exclude",
     "--max-file-size", "--rules",  "--baseline", "--write-baseline",    "--show-secrets",
     "--no-decode",     "--quiet",  "--no-color", "--respect-gitignore", "--check",
-    "--repo",          "--range",  "--help"};
+    "--repo",          "--range",  "--help",     "--sarif-root",        "--sarif-category",
+    "--progress"};
 constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -198,6 +199,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
       o.quiet = flag();
     } else if (name == "--no-color") {
       o.no_color = flag();
+    } else if (name == "--progress") {
+      o.progress = flag();
     } else if (name == "--respect-gitignore") {
       o.respect_gitignore = flag();
     } else if (name == "--check" && o.command == Command::rules) {

@@ -34,6 +34,7 @@ struct Options {
   bool no_decode = false;
   bool quiet = false;
   bool no_color = false;
+  bool progress = false; // the progress line even when stderr is not a terminal
   bool respect_gitignore = false;
   bool rules_check = false;
   std::string sarif_root;     // --sarif-root DIR; empty: the current directory

@@ -20,7 +20,9 @@ constexpr const char* k_report_options = R"(report options:
                         work tree for git and staged); files outside it get absolute file:// URIs
   --sarif-category NAME SARIF: runAutomationDetails id NAME/ (default dtscan/<command>, dtscan/git-range
                         for a range), so several uploads keep their own alerts
-  --quiet               no warnings on standard error
+  --quiet               no warnings and no progress line on standard error
+  --progress            a progress line on standard error even when it is not a terminal (on a
+                        terminal it is shown anyway for runs longer than a second)
   --no-color            no colours in text output (also: NO_COLOR set and not empty, or TERM=dumb)
 )";
 

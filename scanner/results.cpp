@@ -35,6 +35,8 @@ void ResultCollector::record(size_t slot, FileOutcome&& outcome, std::string_vie
   }
   ++r.summary.files_scanned;
   r.summary.bytes_scanned += outcome.bytes;
+  m_progress.files.fetch_add(1, std::memory_order_relaxed);
+  m_progress.bytes.fetch_add(outcome.bytes, std::memory_order_relaxed);
   r.summary.suppressed += outcome.suppressed;
   if (outcome.truncated_findings)
     warn(fmt::format("dtscan: warning: '{}': more than {} matches, the rest were not reported", printable(path),
@@ -47,6 +49,7 @@ void ResultCollector::record(size_t slot, FileOutcome&& outcome, std::string_vie
       continue;
     }
     ++r.summary.by_severity[static_cast<size_t>(f.severity)];
+    m_progress.findings.fetch_add(1, std::memory_order_relaxed);
     if (m_callbacks.on_finding) {
       std::lock_guard lock(m_out_mutex);
       m_callbacks.on_finding(f);

@@ -6,6 +6,7 @@
 #include "scanner/baseline.hpp"
 #include "scanner/file_scan.hpp"
 #include "scanner/finding.hpp"
+#include "scanner/progress.hpp"
 
 #include <functional>
 #include <mutex>
@@ -37,6 +38,9 @@ public:
   // (so that --write-baseline can record every current finding); may be null.
   Report finish(std::vector<Finding>* accepted = nullptr);
 
+  // Running totals for the progress line (files scanned, bytes, findings reported so far).
+  const ProgressCounters& progress() const { return m_progress; }
+
 private:
   struct Slot {
     std::vector<Finding> findings;
@@ -47,6 +51,7 @@ private:
   const ScanCallbacks& m_callbacks;
   const Baseline* m_baseline;
   std::mutex m_out_mutex;
+  ProgressCounters m_progress;
 };
 
 } // namespace dtscan

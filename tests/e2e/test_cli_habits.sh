@@ -99,4 +99,28 @@ on_tty "$T/tty-dumb" TERM=dumb -- "$DTSCAN" scan "$T/tree"
 assert_file_lacks "$T/tty-dumb" "$esc" "TERM=dumb: no colour"
 assert_file_contains "$T/tty-dumb" "deploy.env:1:" "TERM=dumb: the finding is still printed"
 
+# --- progress line: on a terminal for runs over a second, erased at the end; elsewhere only with --progress
+slow='(printf "k=%s\n" "$1"; sleep 2.5) | "$0" scan "${@:2}" -'
+tok=$(fake "@@dt0c01@@" cli-progress)
+on_tty "$T/tty-slow" TERM=xterm -- bash -c "$slow" "$DTSCAN" "$tok"
+assert_match "$T/tty-slow" 'dtscan: [0-9,]+ files?, [0-9.]+ k?B, [0-9.]+ k?B/s, [0-9,]+ findings?' "a slow scan on a terminal shows the progress line"
+assert_file_contains "$T/tty-slow" $'\r'"${esc}K" "the progress line is erased at the end"
+# After the last erase comes the report: the progress text is not left on the screen.
+tail_after_erase=$(awk -v RS=$'\r\033\\[K' 'END { print }' "$T/tty-slow")
+case "$tail_after_erase" in *"B/s, "*) fail "the report follows the erased progress line" "$tail_after_erase" ;; *) pass ;; esac
+assert_file_contains "$T/tty-slow" "dynatrace-token dt0c01." "the finding is reported after the progress line"
+on_tty "$T/tty-fast" TERM=xterm -- "$DTSCAN" scan "$T/tree"
+assert_file_lacks "$T/tty-fast" "B/s, " "a scan under a second shows no progress line"
+on_tty "$T/tty-quiet" TERM=xterm -- bash -c "$slow" "$DTSCAN" "$tok" --quiet
+assert_file_lacks "$T/tty-quiet" "B/s, " "--quiet: no progress line on a terminal"
+RC=0
+bash -c "$slow" "$DTSCAN" "$tok" >"$OUT" 2>"$ERR" || RC=$?
+assert_rc 1 "slow scan without a terminal"
+assert_empty "$ERR" "not a terminal: no progress line on stderr"
+RC=0
+bash -c "$slow" "$DTSCAN" "$tok" --progress >"$OUT" 2>"$ERR" || RC=$?
+assert_match "$ERR" '^dtscan: [0-9,]+ files?, ' "--progress without a terminal: plain progress lines on stderr"
+assert_file_lacks "$ERR" "$esc" "--progress without a terminal: no escape sequences"
+assert_file_lacks "$OUT" "B/s, " "--progress: nothing on standard output"
+
 finish
