@@ -2,7 +2,10 @@
 // stderr, terminals and exit codes.
 #include "scanner/app.hpp"
 
+#include "scanner/audit.hpp"
+
 #include "scanner/baseline.hpp"
+#include "scanner/command_common.hpp"
 #include "scanner/config.hpp"
 #include "scanner/error.hpp"
 #include "scanner/file_scan.hpp"
@@ -35,13 +38,6 @@
 namespace dtscan {
 namespace {
 
-int exit_status(const Report& report, const std::optional<Severity>& fail_on) {
-  if (!fail_on) return 0;
-  for (size_t s = static_cast<size_t>(*fail_on); s < report.summary.by_severity.size(); ++s)
-    if (report.summary.by_severity[s] > 0) return 1;
-  return 0;
-}
-
 // A PATH argument that does not exist is a usage error (a typo must not pass a CI gate as "clean");
 // one that exists but cannot be read is a warning during the scan, as for any other file.
 void check_paths_exist(const std::vector<std::string>& paths) {
@@ -63,13 +59,6 @@ Options with_project_config(Options o, const std::string& root) {
   return o;
 }
 
-// NO_COLOR (no-color.org) counts only when set to a non-empty value; TERM=dumb terminals take no escapes.
-bool colour_allowed_by_environment() {
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  return (no_color == nullptr || *no_color == '\0') && !(term != nullptr && std::string_view(term) == "dumb");
-}
-
 bool is_directory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -77,15 +66,6 @@ bool is_directory(const std::string& path) {
 
 unsigned thread_count(const Options& o) {
   return o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-}
-
-// What every command shares around its source: rules, engine, baseline, the report writers, the optional
-// baseline file and the exit status. `scan` fills the collector (which has `slots` slots).
-// The directory a relative path is relative to, made absolute (lexically, like the paths it serves).
-std::string absolute_dir(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::path p = std::filesystem::absolute(dir.empty() ? "." : dir, ec);
-  return ec ? std::string() : p.lexically_normal().string();
 }
 
 std::string default_sarif_category(const Options& o) {
@@ -96,6 +76,8 @@ std::string default_sarif_category(const Options& o) {
   }
 }
 
+// What every command shares around its source: rules, engine, baseline, the report writers, the optional
+// baseline file and the exit status. `scan` fills the collector (which has `slots` slots).
 // `path_base`: the directory relative report paths are relative to ("" for the current one).
 int run_with_report(const Options& o, size_t slots, const std::string& path_base,
                     const std::function<void(const ScanEngine&, ResultCollector&)>& scan) {
@@ -206,6 +188,7 @@ int run_git_command(const Options& cli) {
   GitRepository repo = cli.command == Command::git ? open_repository(cli.paths[0])
                        : cli.repo.empty()          ? open_repository_from_environment()
                                                    : open_repository(cli.repo);
+  if (cli.command == Command::git) check_loose_objects(repo.get()); // staged reads only index blobs
   const std::string work_tree = work_tree_root(repo.get());
   const Options o = with_project_config(cli, work_tree);
   const ExcludeSet excludes(o.excludes);
@@ -269,6 +252,7 @@ int run(const Options& o) {
   case Command::scan: return run_scan_command(o);
   case Command::staged:
   case Command::git: return run_git_command(o);
+  case Command::audit: return run_audit_command(o);
   }
   return 2;
 }

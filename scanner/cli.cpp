@@ -31,11 +31,11 @@ std::optional<Severity> parse_fail_on(std::string_view v) {
 
 // Every option name, for "did you mean": the nearest one by edit distance, if it is close enough.
 constexpr std::string_view k_option_names[] = {
-    "--format",        "--output", "--fail-on",  "--threads",           "--exclude",
-    "--max-file-size", "--rules",  "--baseline", "--write-baseline",    "--show-secrets",
-    "--no-decode",     "--quiet",  "--no-color", "--respect-gitignore", "--check",
-    "--repo",          "--range",  "--help",     "--sarif-root",        "--sarif-category",
-    "--progress"};
+    "--format",        "--output",   "--fail-on",  "--threads",           "--exclude",
+    "--max-file-size", "--rules",    "--baseline", "--write-baseline",    "--show-secrets",
+    "--no-decode",     "--quiet",    "--no-color", "--respect-gitignore", "--check",
+    "--repo",          "--range",    "--help",     "--sarif-root",        "--sarif-category",
+    "--progress",      "--max-depth"};
 constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -72,7 +72,7 @@ Command parse_command(std::string_view cmd) {
   if (cmd == "help" || cmd == "--help" || cmd == "-h") return Command::help;
   if (cmd == "staged") return Command::staged;
   if (cmd == "git") return Command::git;
-  if (cmd == "audit") throw FatalError(fmt::format("'dtscan {}' is not implemented in this version yet", cmd));
+  if (cmd == "audit") return Command::audit;
   std::string hint = suggestion(cmd, k_command_names);
   throw FatalError(fmt::format("unknown command '{}'{}", cmd, hint.empty() ? "; try 'dtscan --help'" : hint));
 }
@@ -133,7 +133,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); ++i) {
     std::string arg = args[i];
     if (options_done || arg == "-" || arg.empty() || arg[0] != '-') {
-      bool takes_path = o.command == Command::scan || (o.command == Command::staged && arg != "-") ||
+      bool takes_path = o.command == Command::scan ||
+                        ((o.command == Command::staged || o.command == Command::audit) && arg != "-") ||
                         (o.command == Command::git && o.paths.empty() && arg != "-");
       if (!takes_path) throw FatalError(fmt::format("unexpected argument '{}'", arg));
       o.paths.push_back(arg);
@@ -208,6 +209,13 @@ Options parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "--repo" && o.command == Command::staged) {
       o.repo = value();
       if (o.repo.empty()) throw FatalError("--repo needs a directory");
+    } else if (name == "--max-depth" && o.command == Command::audit) {
+      std::string v = value();
+      uint64_t n = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n > 4096)
+        throw FatalError(fmt::format("--max-depth expects a number of directories from 0 to 4096, got '{}'", v));
+      o.max_depth = static_cast<unsigned>(n);
     } else if (name == "--range" && o.command == Command::git) {
       o.range = value();
       if (o.range.empty()) throw FatalError("--range needs A..B");
@@ -231,7 +239,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
                                    hint.empty() ? fmt::format("; try 'dtscan {} --help'", args[0]) : hint));
     }
   }
-  if ((o.command == Command::scan || o.command == Command::git) && o.paths.empty()) o.paths.push_back(".");
+  if ((o.command == Command::scan || o.command == Command::git || o.command == Command::audit) && o.paths.empty())
+    o.paths.push_back(".");
   return o;
 }
 

@@ -11,7 +11,7 @@
 
 namespace dtscan {
 
-enum class Command { scan, staged, git, rules, version, help };
+enum class Command { scan, staged, git, audit, rules, version, help };
 enum class Format { text, json, jsonl, sarif };
 
 struct Options {
@@ -20,6 +20,7 @@ struct Options {
   std::vector<std::string> paths;     // scan: PATH... (default "."); git: REPO (default ".")
   std::string repo;                   // staged: --repo DIR; empty: from the environment (GIT_DIR) or "."
   std::string range;                  // git: --range A..B; empty for the whole history
+  unsigned max_depth = 64;            // audit: --max-depth, directories below a root searched for repositories
   Format format = Format::text;
   std::string output;                               // -o/--output; empty: standard output
   std::optional<Severity> fail_on = Severity::high; // nullopt: never

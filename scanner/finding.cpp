@@ -40,3 +40,25 @@ bool finding_less(const Finding& a, const Finding& b) {
 }
 
 } // namespace dtscan
+
+namespace dtscan {
+
+std::optional<Severity> RepositorySummary::worst() const {
+  for (Severity s : all_severities) // critical first
+    if (by_severity[static_cast<size_t>(s)] > 0) return s;
+  return std::nullopt;
+}
+
+bool repository_rank_less(const RepositorySummary& a, const RepositorySummary& b) {
+  const int wa = a.worst() ? static_cast<int>(*a.worst()) : -1;
+  const int wb = b.worst() ? static_cast<int>(*b.worst()) : -1;
+  if (wa != wb) return wa > wb;
+  for (Severity s : all_severities) {
+    const size_t i = static_cast<size_t>(s);
+    if (a.by_severity[i] != b.by_severity[i]) return a.by_severity[i] > b.by_severity[i];
+  }
+  if (a.error.empty() != b.error.empty()) return !a.error.empty(); // a failed repository before a clean one
+  return a.repository < b.repository;
+}
+
+} // namespace dtscan

@@ -39,7 +39,8 @@ struct Finding {
   std::string secret;      // filled only under --show-secrets, otherwise empty
   Decoding decoded = Decoding::none;
   std::optional<std::string> commit;
-  std::optional<std::string> repository;
+  std::optional<std::string> repository; // audit: the repository, relative to its root
+  std::optional<bool> in_head;           // audit: whether the secret is still in HEAD's tree
 };
 
 // The path below the scanned directory ("app.env" for "src/app.env" found by `scan src`): what baselines
@@ -51,6 +52,25 @@ inline std::string_view root_relative_path(const Finding& f) {
 // Deterministic report order: (repository, path, line, column, rule_id).
 bool finding_less(const Finding& a, const Finding& b);
 
+// audit: one row of the per-repository table.
+struct RepositorySummary {
+  std::string repository; // relative to its root
+  uint64_t commits = 0;
+  uint64_t blobs = 0;          // history blobs scanned
+  uint64_t worktree_files = 0; // uncommitted and untracked files scanned
+  std::array<uint64_t, 5> by_severity{};
+  std::string error; // empty unless the repository could not be (fully) read
+  std::optional<Severity> worst() const;
+};
+
+// Worst first: by worst severity, then by the number of findings of each severity, then by name.
+bool repository_rank_less(const RepositorySummary& a, const RepositorySummary& b);
+
+struct AuditSummary {
+  std::vector<RepositorySummary> repositories; // in rank order
+  bool interrupted = false;
+};
+
 struct Summary {
   uint64_t files_scanned = 0;
   uint64_t bytes_scanned = 0;
@@ -58,6 +78,7 @@ struct Summary {
   uint64_t errors = 0;
   uint64_t suppressed = 0;
   std::array<uint64_t, 5> by_severity{}; // indexed by static_cast<int>(Severity)
+  std::optional<AuditSummary> audit;     // audit only
 };
 
 struct Report {

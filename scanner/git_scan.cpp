@@ -17,9 +17,10 @@ namespace {
 // Reads and scans one blob; oversized blobs are skipped before their content is read.
 class BlobScanner {
 public:
-  BlobScanner(const ScanEngine& engine, git_repository* repo, uint64_t max_size, ResultCollector& collector,
-              size_t slot)
-      : m_scanner(engine), m_repo(repo), m_max_size(max_size), m_collector(collector), m_slot(slot) {
+  BlobScanner(const ScanEngine& engine, git_repository* repo, uint64_t max_size, const OidSet* head_blobs,
+              ResultCollector& collector, size_t slot)
+      : m_scanner(engine), m_repo(repo), m_max_size(max_size), m_head_blobs(head_blobs), m_collector(collector),
+        m_slot(slot) {
     git_odb* odb = nullptr;
     if (git_repository_odb(&odb, repo) == 0) m_odb.reset(odb);
   }
@@ -46,7 +47,11 @@ public:
     GitBlob blob(raw);
     std::string_view content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                              static_cast<size_t>(git_blob_rawsize(blob.get())));
-    m_collector.record(m_slot, m_scanner.scan_bytes(content, job.path, BinaryPolicy::skip), job.path, job.commit);
+    FileOutcome outcome = m_scanner.scan_bytes(content, job.path, BinaryPolicy::skip);
+    if (m_head_blobs && m_head_blobs->contains(job.oid))
+      for (Finding& f : outcome.findings)
+        f.in_head = true;
+    m_collector.record(m_slot, std::move(outcome), job.path, job.commit);
   }
 
 private:
@@ -54,6 +59,7 @@ private:
   git_repository* m_repo;
   GitOdb m_odb;
   uint64_t m_max_size;
+  const OidSet* m_head_blobs;
   ResultCollector& m_collector;
   size_t m_slot;
 };
@@ -65,7 +71,7 @@ void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanCo
   const uint64_t max_size = config.max_blob_size.value_or(BlobScanConfig::default_max_blob_size);
   const unsigned threads = std::max(1u, config.threads);
   if (threads == 1) {
-    BlobScanner inline_scanner(engine, repo, max_size, collector, 0);
+    BlobScanner inline_scanner(engine, repo, max_size, config.head_blobs, collector, 0);
     produce([&](BlobJob&& job) { inline_scanner.scan(job); });
     return;
   }
@@ -81,7 +87,7 @@ void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanCo
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < workers_wanted; ++i) {
     workers.emplace_back([&, i] {
-      BlobScanner scanner(engine, repos[i].get(), max_size, collector, i);
+      BlobScanner scanner(engine, repos[i].get(), max_size, config.head_blobs, collector, i);
       while (auto job = queue.pop())
         scanner.scan(*job);
     });
@@ -95,7 +101,7 @@ void scan_blobs(const ScanEngine& engine, git_repository* repo, const BlobScanCo
         w.join();
     }
   } joiner{queue, workers};
-  BlobScanner own(engine, repo, max_size, collector, workers_wanted);
+  BlobScanner own(engine, repo, max_size, config.head_blobs, collector, workers_wanted);
   produce([&](BlobJob&& job) {
     if (!queue.try_push(job)) own.scan(job);
   });

@@ -6,6 +6,7 @@
 #include "scanner/file_scan.hpp"
 #include "scanner/results.hpp"
 #include "scanner/sources/blob_job.hpp"
+#include "scanner/sources/oid_set.hpp"
 
 #include <git2.h>
 
@@ -18,6 +19,7 @@ namespace dtscan {
 struct BlobScanConfig {
   unsigned threads = 1;
   std::optional<uint64_t> max_blob_size; // unset: default_max_blob_size
+  const OidSet* head_blobs = nullptr;    // audit: findings in these blobs get in_head = true
   static constexpr uint64_t default_max_blob_size = uint64_t{100} << 20;
 };
 

@@ -63,6 +63,8 @@ commands:
   git [REPO] [--range A..B]
                         scan every blob in the history of REPO (default "."), or only the blobs
                         that the commits in A..B add or change (pull-request gate)
+  audit [ROOT...]       every git repository under the ROOTs (default "."): history and work tree,
+                        in parallel, with a per-repository table, worst first
   rules [--check]       list the built-in rules; --check runs every rule's examples
   version               print the version
   help [COMMAND]        this help, or one command's
@@ -81,7 +83,7 @@ std::string usage_text(Command topic) {
   case Command::scan:
     return command_help("scan [OPTIONS] [PATH...]",
                         "Scans files and directories (default \".\"); \"-\" reads standard input. Paths in the\n"
-                        "report are relative to the scanned directory. Binary files are skipped unless named,\n"
+                        "report are as named (scan src reports src/app.env). Binary files are skipped unless named,\n"
                         "symbolic links are not followed, .git is not walked.",
                         "scan options:\n  --respect-gitignore   skip files that .gitignore files ignore (off by "
                         "default: leaked\n                        .env files are usually ignored)\n",
@@ -101,6 +103,17 @@ std::string usage_text(Command topic) {
                         "that introduced each finding; with --range, only blobs the commits in A..B add or change.",
                         "git options:\n  --range A..B          only what the commits in A..B introduce (the "
                         "pull-request gate)\n",
+                        true);
+  case Command::audit:
+    return command_help("audit [OPTIONS] [ROOT...]",
+                        "Finds every git repository under the ROOTs (working trees and bare repositories; symbolic\n"
+                        "links are not followed) and scans each one's full history and its uncommitted and\n"
+                        "untracked files, repositories in parallel. Each finding names its repository, its commit\n"
+                        "and whether the secret is still in HEAD (in_head); the text report ends with a table\n"
+                        "of repositories, worst first. Ctrl-C stops cleanly: what is written is complete and the\n"
+                        "summary says the audit was interrupted (exit status 130).",
+                        "audit options:\n  --max-depth N         directories below a ROOT searched for repositories "
+                        "(default 64)\n  --respect-gitignore   do not scan ignored files of the work trees\n",
                         true);
   case Command::rules:
     return command_help("rules [--check] [--rules FILE]", "Lists the built-in rules (and those of --rules files).",

@@ -36,6 +36,14 @@ std::string progress_text(uint64_t files, uint64_t bytes, double seconds, uint64
                      findings == 1 ? "finding" : "findings");
 }
 
+std::string progress_text(uint64_t files, uint64_t bytes, double seconds, uint64_t findings, uint64_t done,
+                          uint64_t total) {
+  std::string text = progress_text(files, bytes, seconds, findings);
+  if (total == 0) return text;
+  return fmt::format("dtscan: {}/{} repositories, {}", thousands(done), thousands(total),
+                     text.substr(std::string_view("dtscan: ").size()));
+}
+
 ProgressMeter::ProgressMeter(const ProgressCounters& counters, std::ostream& out, Style style,
                              std::chrono::milliseconds delay, std::chrono::milliseconds interval)
     : m_counters(counters), m_out(out), m_style(style), m_delay(delay),
@@ -74,9 +82,10 @@ void ProgressMeter::loop() {
 
 void ProgressMeter::draw() {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-  const std::string text =
-      progress_text(m_counters.files.load(std::memory_order_relaxed), m_counters.bytes.load(std::memory_order_relaxed),
-                    seconds, m_counters.findings.load(std::memory_order_relaxed));
+  const std::string text = progress_text(
+      m_counters.files.load(std::memory_order_relaxed), m_counters.bytes.load(std::memory_order_relaxed), seconds,
+      m_counters.findings.load(std::memory_order_relaxed), m_counters.repositories_done.load(std::memory_order_relaxed),
+      m_counters.repositories_total.load(std::memory_order_relaxed));
   if (m_style == Style::in_place) {
     m_out << '\r' << text << "\033[K" << std::flush;
     m_shown = true;

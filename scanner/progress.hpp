@@ -21,10 +21,15 @@ struct ProgressCounters {
   std::atomic<uint64_t> files{0};
   std::atomic<uint64_t> bytes{0};
   std::atomic<uint64_t> findings{0};
+  std::atomic<uint64_t> repositories_done{0}; // audit only (shown when repositories_total is set)
+  std::atomic<uint64_t> repositories_total{0};
 };
 
 // "dtscan: 1,204 files, 56.7 MB, 120 MB/s, 3 findings" (no trailing newline).
 std::string progress_text(uint64_t files, uint64_t bytes, double seconds, uint64_t findings);
+// audit: "dtscan: 3/20 repositories, 1,204 blobs and files, ..." when `total` is not 0.
+std::string progress_text(uint64_t files, uint64_t bytes, double seconds, uint64_t findings, uint64_t done,
+                          uint64_t total);
 
 class ProgressMeter {
 public:

@@ -34,6 +34,7 @@ ordered_json finding_to_json(const Finding& f, bool show_secrets) {
   j["decoded"] = string_or_null(std::string(to_string(f.decoded)));
   j["commit"] = optional_or_null(f.commit);
   j["repository"] = optional_or_null(f.repository);
+  if (f.in_head) j["in_head"] = *f.in_head;
   if (show_secrets && !f.secret.empty()) j["secret"] = f.secret;
   return j;
 }
@@ -49,6 +50,25 @@ ordered_json summary_to_json(const Summary& s) {
   for (Severity sev : all_severities)
     by[std::string(to_string(sev))] = s.by_severity[static_cast<size_t>(sev)];
   j["by_severity"] = std::move(by);
+  if (s.audit) {
+    ordered_json repos = ordered_json::array();
+    for (const RepositorySummary& r : s.audit->repositories) {
+      ordered_json row;
+      row["repository"] = r.repository;
+      row["commits"] = r.commits;
+      row["blobs"] = r.blobs;
+      row["worktree_files"] = r.worktree_files;
+      ordered_json counts = ordered_json::object();
+      for (Severity sev : all_severities)
+        counts[std::string(to_string(sev))] = r.by_severity[static_cast<size_t>(sev)];
+      row["by_severity"] = std::move(counts);
+      row["worst"] = r.worst() ? ordered_json(std::string(to_string(*r.worst()))) : ordered_json(nullptr);
+      row["error"] = string_or_null(r.error);
+      repos.push_back(std::move(row));
+    }
+    j["repositories"] = std::move(repos);
+    j["interrupted"] = s.audit->interrupted;
+  }
   return j;
 }
 

@@ -85,7 +85,8 @@ std::string sarif_path(const std::string& path, const ReportContext& ctx) {
 // SHA-256 of "fingerprint:rule_id:path" (path last, so no separator ambiguity): stable across runs and
 // line moves, like the baseline key; GitHub tracks an alert across commits by it.
 std::string stable_id(const Finding& f) {
-  return sha256_hex(fmt::format("{}:{}:{}", f.fingerprint, f.rule_id, f.path));
+  const std::string path = f.repository ? *f.repository + "/" + f.path : f.path; // audit: per repository
+  return sha256_hex(fmt::format("{}:{}:{}", f.fingerprint, f.rule_id, path));
 }
 
 // help.text is plain text: drop the markdown emphasis and code marks of help.markdown.
@@ -163,7 +164,9 @@ ordered_json result_object(const Finding& f, const Rule& r, const std::string& d
   region["endLine"] = f.end_line;
   region["endColumn"] = f.char_end_column ? f.char_end_column : f.end_column;
 
-  const std::string path = sarif_path(f.path, ctx);
+  // audit: a repository's path (relative to the audited root) comes before the path in the repository.
+  const bool in_repository = f.repository && *f.repository != "." && !f.repository->empty();
+  const std::string path = sarif_path(in_repository ? *f.repository + "/" + f.path : f.path, ctx);
   ordered_json location;
   location["physicalLocation"] = {
       {"artifactLocation", path.empty() || path.front() != '/'
@@ -180,6 +183,7 @@ ordered_json result_object(const Finding& f, const Rule& r, const std::string& d
   if (f.decoded != Decoding::none) props["decoded"] = to_string(f.decoded);
   if (f.commit) props["commit"] = *f.commit;
   if (f.repository) props["repository"] = *f.repository;
+  if (f.in_head) props["in_head"] = *f.in_head;
   if (ctx.show_secrets && !f.secret.empty()) props["secret"] = f.secret;
 
   ordered_json res;

@@ -2,6 +2,7 @@
 #include "scanner/sources/git_repo.hpp"
 
 #include "scanner/error.hpp"
+#include "scanner/sources/loose_objects.hpp"
 
 #include <fmt/format.h>
 
@@ -51,7 +52,8 @@ GitRepository open_repository(const std::string& path) {
 namespace {
 
 bool same_directory(const char* a, const char* b) {
-  struct stat sa {}, sb {};
+  struct stat sa {
+  }, sb{};
   return a && b && ::stat(a, &sa) == 0 && ::stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
@@ -88,6 +90,13 @@ std::string work_tree_root(git_repository* repo) {
   while (root.size() > 1 && root.back() == '/')
     root.pop_back();
   return root;
+}
+
+void check_loose_objects(git_repository* repo) {
+  const char* common = git_repository_commondir(repo);
+  const std::string objects = std::string(common ? common : git_repository_path(repo)) + "objects";
+  if (auto bad = find_corrupt_loose_object(objects))
+    throw FatalError(fmt::format("corrupt git repository {}: loose object {}", git_repository_path(repo), *bad));
 }
 
 std::string oid_hex(const git_oid& oid) {

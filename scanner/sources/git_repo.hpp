@@ -52,6 +52,10 @@ GitRepository reopen_repository(git_repository* repo);
 // The work tree root without a trailing '/', or "" for a bare repository.
 std::string work_tree_root(git_repository* repo);
 
+// FatalError naming the first corrupt loose object of the repository, which libgit2 1.5 cannot read
+// safely (loose_objects.hpp). For the history commands, which read every object.
+void check_loose_objects(git_repository* repo);
+
 std::string oid_hex(const git_oid& oid);
 
 struct OidHash {

@@ -82,7 +82,8 @@ expect_usage_error "--max-file-size fraction" scan --max-file-size 1.5MB "$T/cle
 expect_usage_error "-o without a value" scan "$T/clean" -o
 expect_usage_error "--rules without a value" scan "$T/clean" --rules
 expect_usage_error "flag given a value" scan --show-secrets=yes "$T/clean"
-expect_usage_error "dtscan audit is not implemented yet" audit .
+expect_usage_error "dtscan audit --max-depth with a bad number" audit --max-depth -1 .
+expect_usage_error "dtscan audit --write-baseline is refused" audit --write-baseline "$T/bl.json" .
 expect_usage_error "missing --rules file" scan --rules "$T/no-such-rules.json" "$T/clean"
 
 printf '{"schema": "dtscan/rules/v1", "rules": [' >"$T/invalid-json.json"

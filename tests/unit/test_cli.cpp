@@ -87,7 +87,7 @@ TEST_CASE("usage errors") {
                                                                              {"scan", "--show-secrets=yes"},
                                                                              {"rules", "extra"},
                                                                              {"scan", "--max-file-size", "-1"},
-                                                                             {"audit", "."},
+                                                                             {"audit", "--max-depth", "x"},
                                                                              {"staged", "-"},
                                                                              {"staged", "--range", "a..b"},
                                                                              {"scan", "--repo", "."},

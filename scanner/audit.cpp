@@ -1,0 +1,303 @@
+// The audit runner. Each repository is scanned by one repository worker (with threads / workers blob
+// threads of its own) into its own collector; when it is done its findings get `repository` and
+// `in_head` and go to the report: streamed at once for jsonl (so memory holds one repository's findings
+// at most), kept for the sorted json, sarif and text reports. SIGINT sets a flag that stops the walk of
+// the repository being scanned and every later one; the report is then written as far as it got.
+#include "scanner/audit.hpp"
+
+#include "scanner/baseline.hpp"
+#include "scanner/command_common.hpp"
+#include "scanner/error.hpp"
+#include "scanner/file_scan.hpp"
+#include "scanner/git_scan.hpp"
+#include "scanner/message_redact.hpp"
+#include "scanner/output.hpp"
+#include "scanner/printable.hpp"
+#include "scanner/progress.hpp"
+#include "scanner/report/writers.hpp"
+#include "scanner/results.hpp"
+#include "scanner/sources/git_history.hpp"
+#include "scanner/sources/git_repo.hpp"
+#include "scanner/sources/git_worktree.hpp"
+#include "scanner/sources/repo_discovery.hpp"
+
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+namespace dtscan {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_interrupt(int) {
+  g_interrupted = 1;
+  ::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the process at once
+}
+
+struct Interrupted {}; // thrown from the blob sink to leave the history walk
+
+// SIGINT, unless it is ignored (nohup, a background job of a non-interactive shell).
+void catch_interrupt() {
+  struct sigaction old {};
+  ::sigaction(SIGINT, nullptr, &old);
+  if (old.sa_handler == SIG_IGN) return;
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sa.sa_flags = SA_RESTART; // a report write blocked on a full pipe resumes: the report stays whole
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+}
+
+struct RepoResult {
+  RepositorySummary row;
+  Report report; // findings with repository and in_head set
+};
+
+class Auditor {
+public:
+  Auditor(const Options& o, const ScanEngine& engine, const Baseline* baseline, unsigned blob_threads,
+          const ScanCallbacks& shared)
+      : m_o(o), m_engine(engine), m_baseline(baseline), m_blob_threads(blob_threads), m_shared(shared),
+        m_excludes(o.excludes) {}
+
+  RepoResult audit(const DiscoveredRepo& found) {
+    RepoResult out;
+    out.row.repository = found.name;
+    GitRepository repo;
+    try {
+      repo = open_repository(found.path);
+      check_loose_objects(repo.get());
+    } catch (const FatalError& e) {
+      out.row.error = e.what();
+      return out;
+    }
+    ResultCollector collector(m_blob_threads + 1, m_shared, m_baseline);
+    uint64_t history_files = 0;
+    try {
+      const OidSet head = head_blobs(repo.get());
+      BlobScanConfig config;
+      config.threads = m_blob_threads;
+      config.max_blob_size = m_o.max_file_size;
+      config.head_blobs = &head;
+      HistoryStats stats;
+      scan_blobs(
+          m_engine, repo.get(), config,
+          [&](const BlobSink& sink) {
+            stats = history_blobs(
+                repo.get(), "", m_excludes,
+                [&](BlobJob&& job) {
+                  if (g_interrupted) throw Interrupted{};
+                  sink(std::move(job));
+                },
+                m_shared.warn);
+          },
+          collector);
+      out.row.commits = stats.commits;
+      collector.skipped(m_blob_threads, stats.excluded);
+      collector.add_errors(m_blob_threads, stats.errors);
+      if (stats.errors) out.row.error = fmt::format("{} unreadable tree{}", stats.errors, stats.errors == 1 ? "" : "s");
+    } catch (const FatalError& e) {
+      out.row.error = e.what(); // a corrupt repository: what was scanned before stays
+    }
+    if (g_interrupted) return out; // an unfinished repository is left out whole
+    history_files = peek_files(collector);
+    try {
+      out.row.worktree_files = scan_worktree(repo.get(), collector);
+    } catch (const FatalError& e) {
+      if (out.row.error.empty()) out.row.error = e.what();
+    }
+    if (g_interrupted) return out;
+    out.report = collector.finish();
+    out.row.blobs = history_files;
+    if (out.row.error.empty() && out.report.summary.errors > 0)
+      out.row.error = fmt::format("{} unreadable object{} or file{}", out.report.summary.errors,
+                                  out.report.summary.errors == 1 ? "" : "s", out.report.summary.errors == 1 ? "" : "s");
+    finish_findings(out, found.name);
+    return out;
+  }
+
+private:
+  // Files recorded so far (the history's blobs), read from the progress counters of this collector.
+  static uint64_t peek_files(const ResultCollector& collector) { return collector.progress().files.load(); }
+
+  // The uncommitted and untracked files, read from the work tree; returns how many were scanned.
+  uint64_t scan_worktree(git_repository* repo, ResultCollector& collector) {
+    const WorktreeFiles files = uncommitted_files(repo, m_excludes, !m_o.respect_gitignore);
+    collector.skipped(0, files.excluded);
+    if (files.paths.empty()) return 0;
+    const std::string root = git_repository_workdir(repo);
+    FileScanner scanner(m_engine);
+    const uint64_t before = collector.progress().files.load();
+    for (const std::string& path : files.paths) {
+      if (g_interrupted) break;
+      const int fd = ::open((root + path).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+      if (fd < 0) {
+        collector.error(0, fmt::format("dtscan: warning: cannot open '{}' in the work tree of {}: {}", printable(path),
+                                       printable(root), std::strerror(errno)));
+        continue;
+      }
+      collector.record(0, scanner.scan_fd(fd, path, BinaryPolicy::skip), path);
+      ::close(fd);
+    }
+    return collector.progress().files.load() - before;
+  }
+
+  // repository on every finding; in_head: the secret is in a blob of HEAD's tree (whichever blob or
+  // commit this finding came from).
+  static void finish_findings(RepoResult& out, const std::string& name) {
+    std::set<std::string> in_head;
+    for (const Finding& f : out.report.findings)
+      if (f.in_head.value_or(false)) in_head.insert(f.fingerprint);
+    for (Finding& f : out.report.findings) {
+      f.repository = name;
+      f.in_head = in_head.count(f.fingerprint) > 0;
+      ++out.row.by_severity[static_cast<size_t>(f.severity)];
+    }
+  }
+
+  const Options& m_o;
+  const ScanEngine& m_engine;
+  const Baseline* m_baseline;
+  const unsigned m_blob_threads;
+  const ScanCallbacks& m_shared;
+  const ExcludeSet m_excludes;
+};
+
+void add_summary(Summary& total, const Summary& s) {
+  total.files_scanned += s.files_scanned;
+  total.bytes_scanned += s.bytes_scanned;
+  total.files_skipped += s.files_skipped;
+  total.errors += s.errors;
+  total.suppressed += s.suppressed;
+  for (size_t i = 0; i < total.by_severity.size(); ++i)
+    total.by_severity[i] += s.by_severity[i];
+}
+
+} // namespace
+
+int run_audit_command(const Options& o) {
+  if (!o.write_baseline.empty()) throw FatalError("audit does not write baselines; use 'dtscan git --write-baseline'");
+  GitLibrary library;
+  RuleSet rules = load_rules(o.rule_files);
+  std::optional<Baseline> baseline;
+  if (!o.baseline.empty()) baseline = Baseline::load(o.baseline);
+  ScanEngine engine(rules, o.no_decode ? DecodeMode::off : DecodeMode::on,
+                    o.show_secrets ? SecretDisplay::shown : SecretDisplay::redacted);
+
+  ReportOutput output(o.output);
+  ReportContext ctx;
+  ctx.rules = &rules;
+  ctx.show_secrets = o.show_secrets;
+  ctx.color = o.format == Format::text && !o.no_color && output.is_terminal() && colour_allowed_by_environment();
+  if (o.format == Format::sarif) {
+    ctx.sarif_category = o.sarif_category.empty() ? "dtscan/audit" : o.sarif_category;
+    // Repository paths are relative to their root: with one root, that root; with several, the current
+    // directory (then URIs are best read with --sarif-root).
+    ctx.sarif_base = absolute_dir(o.paths.size() == 1 ? o.paths[0] : std::string());
+    ctx.sarif_root =
+        absolute_dir(o.sarif_root.empty() ? (o.paths.size() == 1 ? o.paths[0] : std::string()) : o.sarif_root);
+  }
+  JsonlWriter jsonl(output.stream(), ctx);
+
+  std::optional<ProgressMeter> meter;
+  std::mutex out_mutex; // report output and warnings, from every repository worker
+  auto printed = [&](const std::function<void()>& write) { meter ? meter->around_output(write) : write(); };
+  ScanCallbacks shared;
+  if (!o.quiet)
+    shared.warn = [&](const std::string& msg) {
+      std::lock_guard lock(out_mutex);
+      printed([&] { std::cerr << redact_message(msg) << '\n'; });
+    };
+
+  DiscoveryOptions discovery;
+  discovery.max_depth = o.max_depth;
+  const std::vector<DiscoveredRepo> repos =
+      discover_repositories(o.paths, discovery, shared.warn ? shared.warn : WarningSink([](const std::string&) {}));
+  if (repos.empty() && !o.quiet) std::cerr << "dtscan: no git repository found under the given roots\n";
+
+  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned repo_workers = static_cast<unsigned>(std::clamp<size_t>(repos.size(), 1, threads));
+  const unsigned blob_threads = std::max(1u, threads / repo_workers);
+
+  ProgressCounters progress;
+  progress.repositories_total = repos.size();
+  const bool stderr_tty = ::isatty(STDERR_FILENO) == 1;
+  if (!o.quiet && (stderr_tty || o.progress))
+    meter.emplace(progress, std::cerr, stderr_tty ? ProgressMeter::Style::in_place : ProgressMeter::Style::lines);
+  catch_interrupt();
+
+  Report report;
+  AuditSummary audit;
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  auto worker = [&] {
+    Auditor auditor(o, engine, baseline ? &*baseline : nullptr, blob_threads, shared);
+    for (size_t i; !g_interrupted && (i = next.fetch_add(1)) < repos.size();) {
+      RepoResult r;
+      try {
+        r = auditor.audit(repos[i]);
+      } catch (const Interrupted&) {
+        break;
+      } catch (...) {
+        std::lock_guard lock(out_mutex);
+        if (!failure) failure = std::current_exception();
+        break;
+      }
+      if (g_interrupted) break; // the repository was cut short: left out whole
+      std::lock_guard lock(out_mutex);
+      add_summary(report.summary, r.report.summary);
+      progress.files += r.report.summary.files_scanned;
+      progress.bytes += r.report.summary.bytes_scanned;
+      progress.findings += r.report.findings.size();
+      ++progress.repositories_done;
+      audit.repositories.push_back(std::move(r.row));
+      if (o.format == Format::jsonl) {
+        printed([&] {
+          for (const Finding& f : r.report.findings)
+            jsonl.finding(f);
+        });
+      } else {
+        std::move(r.report.findings.begin(), r.report.findings.end(), std::back_inserter(report.findings));
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < repo_workers; ++w)
+    pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool)
+    t.join();
+  if (meter) meter->stop();
+  if (failure) std::rethrow_exception(failure);
+
+  audit.interrupted = g_interrupted != 0;
+  std::sort(audit.repositories.begin(), audit.repositories.end(), repository_rank_less);
+  std::sort(report.findings.begin(), report.findings.end(), finding_less);
+  report.summary.audit = std::move(audit);
+  switch (o.format) {
+  case Format::text: write_text(output.stream(), report, ctx); break;
+  case Format::json: write_json(output.stream(), report, ctx); break;
+  case Format::jsonl: jsonl.finish(report.summary); break;
+  case Format::sarif: write_sarif(output.stream(), report, ctx); break;
+  }
+  output.commit();
+  if (!o.output.empty() && !o.quiet && stderr_tty) std::cerr << summary_line(report);
+  if (report.summary.audit->interrupted) {
+    if (!o.quiet) std::cerr << "dtscan: interrupted: the report holds the repositories finished before Ctrl-C\n";
+    return 130;
+  }
+  return exit_status(report, o.fail_on);
+}
+
+} // namespace dtscan

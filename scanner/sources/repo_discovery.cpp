@@ -1,0 +1,130 @@
+// Discovery walks with openat()/fdopendir() from each directory's descriptor, so that deep trees need no
+// long paths and a directory swapped for a symbolic link mid-walk is not followed (O_NOFOLLOW).
+#include "scanner/sources/repo_discovery.hpp"
+
+#include "scanner/printable.hpp"
+
+#include <fmt/format.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <utility>
+
+namespace dtscan {
+namespace {
+
+constexpr int dir_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+
+bool stat_at(int dir, const char* name, struct stat& st) {
+  return ::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+// A bare repository (or any git directory): HEAD, objects/ and refs/, as git itself decides.
+bool is_git_dir(int dir) {
+  struct stat st {};
+  return stat_at(dir, "HEAD", st) && S_ISREG(st.st_mode) && stat_at(dir, "objects", st) && S_ISDIR(st.st_mode) &&
+         stat_at(dir, "refs", st) && S_ISDIR(st.st_mode);
+}
+
+class Discovery {
+public:
+  Discovery(const DiscoveryOptions& options, const WarningSink& warn) : m_options(options), m_warn(warn) {}
+
+  void root(const std::string& given) {
+    std::string shown = given;
+    while (shown.size() > 1 && shown.back() == '/')
+      shown.pop_back();
+    int fd = ::open(shown.c_str(), dir_flags);
+    if (fd < 0) {
+      m_warn(fmt::format("dtscan: warning: cannot read '{}': {}", printable(given),
+                         errno == ENOTDIR || errno == ELOOP ? "not a directory" : std::strerror(errno)));
+      return;
+    }
+    walk(fd, shown, "", 0);
+  }
+
+  std::vector<DiscoveredRepo> take() {
+    std::sort(m_found.begin(), m_found.end(), [](const DiscoveredRepo& a, const DiscoveredRepo& b) {
+      return std::tie(a.name, a.path) < std::tie(b.name, b.path);
+    });
+    return std::move(m_found);
+  }
+
+private:
+  // Takes ownership of fd. `path` as named, `rel` below the root ("" for the root).
+  void walk(int fd, const std::string& path, const std::string& rel, unsigned depth) {
+    struct stat self {};
+    if (::fstat(fd, &self) != 0) {
+      ::close(fd);
+      return;
+    }
+    if (is_git_dir(fd)) { // a bare repository (or a git directory named as a root): not entered
+      add(self, path, rel, true);
+      ::close(fd);
+      return;
+    }
+    struct stat dotgit {};
+    if (stat_at(fd, ".git", dotgit) && (S_ISDIR(dotgit.st_mode) || S_ISREG(dotgit.st_mode))) {
+      // Keyed by the .git entry; a gitfile's target is not followed here (libgit2 resolves it later).
+      add(dotgit, path, rel, false);
+    }
+    if (m_options.max_depth && depth >= *m_options.max_depth) {
+      ::close(fd);
+      return;
+    }
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+      m_warn(fmt::format("dtscan: warning: cannot read directory '{}': {}", printable(path), std::strerror(errno)));
+      ::close(fd);
+      return;
+    }
+    std::vector<std::string> children;
+    while (const dirent* e = ::readdir(dir)) {
+      const char* n = e->d_name;
+      if (std::strcmp(n, ".") == 0 || std::strcmp(n, "..") == 0 || std::strcmp(n, ".git") == 0) continue;
+      if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue; // links and files are never entered
+      children.emplace_back(n);
+    }
+    std::sort(children.begin(), children.end());
+    for (const std::string& name : children) {
+      int child = ::openat(::dirfd(dir), name.c_str(), dir_flags);
+      if (child < 0) {
+        if (errno != ENOTDIR && errno != ELOOP) // a file of DT_UNKNOWN type, or a symbolic link: skipped
+          m_warn(fmt::format("dtscan: warning: cannot read directory '{}/{}': {}", printable(path), printable(name),
+                             std::strerror(errno)));
+        continue;
+      }
+      walk(child, path == "/" ? "/" + name : path + "/" + name, rel.empty() ? name : rel + "/" + name, depth + 1);
+    }
+    ::closedir(dir);
+  }
+
+  void add(const struct stat& id, const std::string& path, const std::string& rel, bool bare) {
+    if (!m_seen.emplace(id.st_dev, id.st_ino).second) return; // reached again (another root, a bind mount)
+    m_found.push_back(DiscoveredRepo{path, rel.empty() ? "." : rel, bare});
+  }
+
+  const DiscoveryOptions& m_options;
+  const WarningSink& m_warn;
+  std::set<std::pair<dev_t, ino_t>> m_seen;
+  std::vector<DiscoveredRepo> m_found;
+};
+
+} // namespace
+
+std::vector<DiscoveredRepo> discover_repositories(const std::vector<std::string>& roots,
+                                                  const DiscoveryOptions& options, const WarningSink& warn) {
+  Discovery d(options, warn);
+  for (const std::string& r : roots)
+    d.root(r);
+  return d.take();
+}
+
+} // namespace dtscan

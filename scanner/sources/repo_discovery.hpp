@@ -1,0 +1,30 @@
+// Repository discovery for `dtscan audit ROOT...`: every git repository under the roots, working trees
+// (a `.git` directory or gitfile) and bare repositories, found by walking directories without following
+// symbolic links and without entering any repository's own git directory. A working tree is walked on,
+// so that nested checkouts (submodules, vendored clones) are found too, each as its own repository and
+// once: repositories are deduplicated by the identity (device, inode) of their git directory.
+#pragma once
+
+#include "scanner/sources/fs_walk.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dtscan {
+
+struct DiscoveredRepo {
+  std::string path; // as named: the root as given + the path below it ("repos/a"; the root itself as given)
+  std::string name; // relative to its root ("a/b"; "." for the root itself): the report's `repository`
+  bool bare = false;
+};
+
+struct DiscoveryOptions {
+  std::optional<unsigned> max_depth; // directories below a root to descend into; unset: no limit
+};
+
+// Sorted by name, then path. A root that does not exist or cannot be read is a warning, not an error.
+std::vector<DiscoveredRepo> discover_repositories(const std::vector<std::string>& roots,
+                                                  const DiscoveryOptions& options, const WarningSink& warn);
+
+} // namespace dtscan
