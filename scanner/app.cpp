@@ -15,6 +15,9 @@
 #include "scanner/sources/git_history.hpp"
 #include "scanner/sources/git_repo.hpp"
 #include "scanner/sources/git_staged.hpp"
+#include "scanner/verify/environments.hpp"
+#include "scanner/verify/verifier.hpp"
+#include "scanner/wipe.hpp"
 
 #include <fmt/format.h>
 
@@ -93,6 +96,26 @@ std::string default_sarif_category(const Options& o) {
   }
 }
 
+// --verify after the scan: checks the tokens, then recounts severities (verification changes them).
+// Progress goes to a terminal stderr.
+void verify_report(const Options& o, Report& report) {
+  VerifyOptions vo;
+  vo.env_urls = o.env_urls;
+  vo.allow_hosts = o.verify_allow_hosts;
+  vo.timeout_ms = o.verify_timeout_ms;
+  const bool show = !o.quiet && ::isatty(STDERR_FILENO) == 1;
+  VerifyProgress progress;
+  if (show)
+    progress = [](size_t done, size_t total) {
+      std::cerr << fmt::format("\rdtscan: verifying tokens: {}/{}", done, total) << (done == total ? "\n" : "")
+                << std::flush;
+    };
+  verify_findings(report.findings, vo, progress);
+  report.summary.by_severity = {};
+  for (const auto& f : report.findings)
+    ++report.summary.by_severity[static_cast<size_t>(f.severity)];
+}
+
 // `path_base`: the directory relative report paths are relative to ("" for the current one).
 int run_with_report(const Options& o, size_t slots, const std::string& path_base,
                     const std::function<void(const ScanEngine&, ResultCollector&)>& scan) {
@@ -101,6 +124,9 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
   if (!o.baseline.empty()) baseline = Baseline::load(o.baseline);
   ScanEngine engine(rules, o.no_decode ? DecodeMode::off : DecodeMode::on,
                     o.show_secrets ? SecretDisplay::shown : SecretDisplay::redacted);
+
+  std::optional<EnvironmentUrls> verify_urls;
+  if (o.verify) engine.verify = &verify_urls.emplace(rules.classification);
 
   ReportOutput output(o.output);
   ReportContext ctx;
@@ -117,13 +143,22 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
 
   JsonlWriter jsonl(output.stream(), ctx);
   ScanCallbacks callbacks;
-  if (o.format == Format::jsonl) callbacks.on_finding = [&](const Finding& f) { jsonl.finding(f); };
+  // Under --verify, jsonl findings are written after verification, which can change them.
+  if (o.format == Format::jsonl && !o.verify) callbacks.on_finding = [&](const Finding& f) { jsonl.finding(f); };
   if (!o.quiet) callbacks.warn = [](const std::string& msg) { std::cerr << redact_message(msg) << '\n'; };
 
   ResultCollector collector(slots, callbacks, baseline ? &*baseline : nullptr);
   scan(engine, collector);
   std::vector<Finding> baselined;
   Report report = collector.finish(&baselined);
+  if (o.verify) {
+    for (auto& f : baselined)
+      wipe(f.verify_secret);
+    verify_report(o, report);
+    if (o.format == Format::jsonl)
+      for (const auto& f : report.findings)
+        jsonl.finding(f);
+  }
   if (!o.write_baseline.empty()) {
     baselined.insert(baselined.end(), report.findings.begin(), report.findings.end());
     Baseline::from_findings(baselined).write(o.write_baseline);
