@@ -13,9 +13,10 @@ TABLE maps a token to {"label": NAME, "behaviour": B, "scopes": [...]}; B is one
   error          500
 A token not in the table gets 404. Each request appends one JSON line to LOG: method, path, the label of
 the Authorization token ("?" when unknown, "-" when absent), whether the body token equals it, and the
-Content-Type. The log never holds a token. The chosen port is written to PORT_FILE once listening."""
+Content-Type, after a {"event": "connect"} line per connection. The log never holds a token. The chosen port is written to PORT_FILE once listening."""
 import argparse
 import json
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,11 +102,19 @@ def main():
                 body["expirationDate"] = entry["expires"]
             self.answer(200, body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def process_request(self, request, client_address):
+            # Every connection, even one that never becomes a valid HTTP request (a TLS handshake).
+            with lock:
+                with open(args.log, "a") as log:
+                    log.write(json.dumps({"event": "connect"}) + "\n")
+            super().process_request(request, client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
-    import os
     os.replace(args.port_file + ".tmp", args.port_file)
     server.serve_forever()
 
