@@ -7,6 +7,8 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=git_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/git_lib.sh"
 
 if ! command -v python3 >/dev/null; then
   skip "python3 is not installed (scripts/install-deps.sh test)"
@@ -40,12 +42,12 @@ start_tenant() {
 
 # --- tokens (built now, never committed) and the tenants' tables ------------------------------------
 declare -A TOK
-for name in A B R N L S F E O H D; do TOK[$name]=$(fake '@@dt0c01@@' "verify-$name"); done
+for name in A B R N L S F E O H D Q G; do TOK[$name]=$(fake '@@dt0c01@@' "verify-$name"); done
 TOK[X]=$(fake '@@legacy:21@@' verify-X)
 python3 - "$T/one.table.json" "${TOK[A]}" "${TOK[B]}" "${TOK[R]}" "${TOK[L]}" "${TOK[S]}" "${TOK[F]}" "${TOK[E]}" \
-  "${TOK[O]}" "${TOK[X]}" <<'PY'
+  "${TOK[O]}" "${TOK[X]}" "${TOK[Q]}" "${TOK[G]}" <<'PY'
 import json, sys
-a, b, r, l, s, f, e, o, x = sys.argv[2:]
+a, b, r, l, s, f, e, o, x, q, g = sys.argv[2:]
 json.dump({
     a: {"label": "A", "behaviour": "active", "scopes": ["apiTokens.write", "InstallerDownload", "metrics.read"]},
     b: {"label": "B", "behaviour": "active", "scopes": ["metrics.ingest"], "expires": "2027-01-01T00:00:00.000Z"},
@@ -56,6 +58,8 @@ json.dump({
     e: {"label": "E", "behaviour": "error"},
     o: {"label": "O", "behaviour": "active", "scopes": ["entities.read"]},
     x: {"label": "X", "behaviour": "active", "scopes": ["DataExport"]},
+    q: {"label": "Q", "behaviour": "ratelimit"},
+    g: {"label": "G", "behaviour": "active", "scopes": ["WriteConfig"]},
 }, open(sys.argv[1], "w"))
 PY
 echo '{}' >"$T/two.table.json"
@@ -68,7 +72,7 @@ ENV2S="https://127.0.0.1:$PORT_two/e/12345678-1234-4234-8234-123456789abc"
 # One file per token, each naming its environment (N is unknown to the tenant: 404).
 S="$T/src"
 mkdir -p "$S"
-for name in A B R N L S F E; do printf 'url: %s\ntoken: %s\n' "$ENV1" "${TOK[$name]}" >"$S/$name.yaml"; done
+for name in A B R N L S F E Q; do printf 'url: %s\ntoken: %s\n' "$ENV1" "${TOK[$name]}" >"$S/$name.yaml"; done
 printf 'again: %s\nurl: %s\n' "${TOK[A]}" "$ENV1" >"$S/A-copy.yaml" # the same pair: asked once
 printf 'curl -H "Authorization: Api-Token %s" %s/api/v2/metrics\n' "${TOK[X]}" "$ENV1" >"$S/X.sh"
 printf 'token: %s\n' "${TOK[O]}" >"$S/O.yaml"                       # no environment
@@ -140,6 +144,9 @@ assert_eq "critical unknown plain-http-not-allowed well-formed,environment-url-i
   "$(vget "$T/v.json" D.yaml)" "plain http to a host not allowed: refused"
 assert_eq "critical unknown host-not-allowed well-formed,environment-url-in-file null" \
   "$(vget "$T/v.json" H.yaml)" "https to a host not allowed: refused"
+assert_eq "critical unknown rate-limited well-formed,environment-url-in-file null" \
+  "$(vget "$T/v.json" Q.yaml)" "429 every time: unknown after a bounded number of attempts"
+assert_eq 4 "$(asked "$T/one.log" Q)" "429 every time: 4 attempts, no more"
 assert_eq 0 "$(connections "$T/two.log")" "a host not allowed is never contacted"
 for name in A B R N L S F E X; do
   label=$name
@@ -183,13 +190,42 @@ run_kept "$DTSCAN" scan "$S" --verify --verify-allow-host "127.0.0.1:$PORT_one" 
 assert_match "$OUT" '^A\.yaml:2:8: CRITICAL dynatrace-token .*verified=active$' "text: verified=active"
 assert_match "$OUT" '^S\.yaml:.* verified=unknown\(timeout\)$' "text: verified=unknown(reason)"
 run_kept "$DTSCAN" scan "$S" --verify --verify-allow-host "127.0.0.1:$PORT_one" --verify-timeout 1 --format jsonl
-assert_eq 13 "$(count_of "$OUT" '"verification":{"status":')" "jsonl: a verification object per checkable finding"
+assert_eq 14 "$(count_of "$OUT" '"verification":{"status":')" "jsonl: a verification object per checkable finding"
 assert_match "$OUT" '^\{"summary":' "jsonl: the summary line last"
 run_kept "$DTSCAN" scan "$S" --verify --verify-allow-host "127.0.0.1:$PORT_one" --verify-timeout 1 --format sarif \
   -o "$T/v.sarif"
 keep "$T/v.sarif"
-assert_eq 13 "$(python3 -c 'import json,sys; print(sum("verification" in r["properties"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$T/v.sarif")" \
+assert_eq 14 "$(python3 -c 'import json,sys; print(sum("verification" in r["properties"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$T/v.sarif")" \
   "sarif: properties.verification"
+
+# --- git and staged: a token is paired with its own blob's environment URLs ----------------------------
+G="$T/repo"
+mkrepo "$G"
+printf 'url: %s\ntoken: %s\n' "$ENV1" "${TOK[G]}" >"$G/with-env.yaml"
+printf 'token: %s\n' "${TOK[R]}" >"$G/no-env.yaml" # the environment is in another blob
+printf 'url: %s\n' "$ENV1" >"$G/env.yaml"
+commit_all "$G" "tokens"
+: >"$T/one.log"
+run_kept "$DTSCAN" git "$G" --format json -o "$T/git-plain.json"
+keep "$T/git-plain.json"
+assert_eq 0 "$(connections "$T/one.log")" "git without --verify sends nothing"
+run_kept "$DTSCAN" git "$G" --verify --verify-allow-host "127.0.0.1:$PORT_one" --format json -o "$T/git.json"
+keep "$T/git.json"
+assert_eq "critical active - well-formed,environment-url-in-file,verified-active,dangerous-scope:WriteConfig WriteConfig" \
+  "$(vget "$T/git.json" with-env.yaml)" "git --verify: the blob's environment"
+assert_eq "high unknown no-environment well-formed null" "$(vget "$T/git.json" no-env.yaml)" \
+  "git --verify: an environment URL in another blob is not used"
+assert_eq 1 "$(asked "$T/one.log" G)" "git --verify: asked once"
+printf 'again: %s\nurl: %s\n' "${TOK[G]}" "$ENV1" >"$G/staged.yaml"
+git -C "$G" add staged.yaml
+: >"$T/one.log"
+run_kept "$DTSCAN" staged --repo "$G" --format json -o "$T/staged-plain.json"
+keep "$T/staged-plain.json"
+assert_eq 0 "$(connections "$T/one.log")" "staged without --verify sends nothing"
+assert_file_lacks "$T/staged-plain.json" '"verification"' "staged without --verify: no verification field"
+run_kept "$DTSCAN" staged --repo "$G" --verify --verify-allow-host "127.0.0.1:$PORT_one" --format json -o "$T/staged.json"
+keep "$T/staged.json"
+assert_eq "critical active" "$(vget "$T/staged.json" staged.yaml | cut -d' ' -f1,2)" "staged --verify when asked"
 
 # --- usage errors -------------------------------------------------------------------------------------
 run "$DTSCAN" scan "$S" --env-url https://abc12345.live.dynatrace.com

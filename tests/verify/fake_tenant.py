@@ -9,6 +9,7 @@ TABLE maps a token to {"label": NAME, "behaviour": B, "scopes": [...]}; B is one
   revoked        401
   forbidden      403 (a valid token without the lookup permission)
   ratelimit-once 429 with Retry-After: 1 the first time, then as active
+  ratelimit      429 with Retry-After: 1, always
   slow           answers 200 after 3 seconds (beyond the test's --verify-timeout)
   error          500
 A token not in the table gets 404. Each request appends one JSON line to LOG: method, path, the label of
@@ -90,7 +91,7 @@ def main():
                 return self.answer(403)
             if behaviour == "error":
                 return self.answer(500)
-            if behaviour == "ratelimit-once" and count == 1:
+            if behaviour == "ratelimit" or (behaviour == "ratelimit-once" and count == 1):
                 return self.answer(429, headers=[("Retry-After", "1")])
             if behaviour == "slow":
                 time.sleep(3)
