@@ -162,6 +162,15 @@ assert_eq 0 "$( { grep -F '"method": "POST"' "$T/one.log" || true; } | grep -cvF
   "every request sends the token as Api-Token and in a JSON body"
 assert_eq 2 "$(json_num "$T/v.json" medium)" "the summary counts severities after verification"
 
+# --- a TLS failure: https to the plain-http tenant two, once allowed ------------------------------------
+mkdir -p "$T/tls"
+cp "$S/H.yaml" "$T/tls/"
+run_kept "$DTSCAN" scan "$T/tls" --verify --verify-allow-host "127.0.0.1:$PORT_two" --format json -o "$T/tls.json"
+keep "$T/tls.json"
+assert_eq "critical unknown tls well-formed,environment-url-in-file null" "$(vget "$T/tls.json" H.yaml)" \
+  "a TLS failure: unknown, severity unchanged"
+assert_eq 1 "$(connections "$T/two.log")" "an allowed https host is contacted (once)"
+
 # --- --env-url: tokens are also checked at the given environment ------------------------------------
 mkdir -p "$T/noenv"
 cp "$S/O.yaml" "$T/noenv/"
