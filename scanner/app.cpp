@@ -20,6 +20,9 @@
 #include "scanner/sources/git_history.hpp"
 #include "scanner/sources/git_repo.hpp"
 #include "scanner/sources/git_staged.hpp"
+#include "scanner/verify/environments.hpp"
+#include "scanner/verify/verifier.hpp"
+#include "scanner/wipe.hpp"
 
 #include <fmt/format.h>
 
@@ -76,6 +79,26 @@ std::string default_sarif_category(const Options& o) {
   }
 }
 
+// --verify after the scan: checks the tokens, then recounts severities (verification changes them).
+// Progress goes to a terminal stderr.
+void verify_report(const Options& o, Report& report) {
+  VerifyOptions vo;
+  vo.env_urls = o.env_urls;
+  vo.allow_hosts = o.verify_allow_hosts;
+  vo.timeout_ms = o.verify_timeout_ms;
+  const bool show = !o.quiet && ::isatty(STDERR_FILENO) == 1;
+  VerifyProgress progress;
+  if (show)
+    progress = [](size_t done, size_t total) {
+      std::cerr << fmt::format("\rdtscan: verifying tokens: {}/{}", done, total) << (done == total ? "\n" : "")
+                << std::flush;
+    };
+  verify_findings(report.findings, vo, progress);
+  report.summary.by_severity = {};
+  for (const auto& f : report.findings)
+    ++report.summary.by_severity[static_cast<size_t>(f.severity)];
+}
+
 // What every command shares around its source: rules, engine, baseline, the report writers, the optional
 // baseline file and the exit status. `scan` fills the collector (which has `slots` slots).
 // `path_base`: the directory relative report paths are relative to ("" for the current one).
@@ -86,6 +109,9 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
   if (!o.baseline.empty()) baseline = Baseline::load(o.baseline);
   ScanEngine engine(rules, o.no_decode ? DecodeMode::off : DecodeMode::on,
                     o.show_secrets ? SecretDisplay::shown : SecretDisplay::redacted);
+
+  std::optional<EnvironmentUrls> verify_urls;
+  if (o.verify) engine.verify = &verify_urls.emplace(rules.classification);
 
   ReportOutput output(o.output);
   ReportContext ctx;
@@ -103,10 +129,12 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
   JsonlWriter jsonl(output.stream(), ctx);
   ScanCallbacks callbacks;
   // Warnings and streamed findings go through the progress meter (once it exists) so that they are not
-  // printed over its line.
+  // printed over its line. Under --verify, jsonl findings are written after verification, which can
+  // change them.
   std::optional<ProgressMeter> meter;
   auto printed = [&meter](const std::function<void()>& write) { meter ? meter->around_output(write) : write(); };
-  if (o.format == Format::jsonl) callbacks.on_finding = [&](const Finding& f) { printed([&] { jsonl.finding(f); }); };
+  if (o.format == Format::jsonl && !o.verify)
+    callbacks.on_finding = [&](const Finding& f) { printed([&] { jsonl.finding(f); }); };
   if (!o.quiet)
     callbacks.warn = [&](const std::string& msg) { printed([&] { std::cerr << redact_message(msg) << '\n'; }); };
 
@@ -120,6 +148,14 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
   if (meter) meter->stop();
   std::vector<Finding> baselined;
   Report report = collector.finish(&baselined);
+  if (o.verify) {
+    for (auto& f : baselined)
+      wipe(f.verify_secret);
+    verify_report(o, report);
+    if (o.format == Format::jsonl)
+      for (const auto& f : report.findings)
+        jsonl.finding(f);
+  }
   if (!o.write_baseline.empty()) {
     baselined.insert(baselined.end(), report.findings.begin(), report.findings.end());
     Baseline::from_findings(baselined).write(o.write_baseline);

@@ -4,12 +4,14 @@
 #include "scanner/cli.hpp"
 
 #include "scanner/error.hpp"
+#include "scanner/verify/endpoint.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <vector>
 
 namespace dtscan {
@@ -31,11 +33,12 @@ std::optional<Severity> parse_fail_on(std::string_view v) {
 
 // Every option name, for "did you mean": the nearest one by edit distance, if it is close enough.
 constexpr std::string_view k_option_names[] = {
-    "--format",        "--output",   "--fail-on",  "--threads",           "--exclude",
-    "--max-file-size", "--rules",    "--baseline", "--write-baseline",    "--show-secrets",
-    "--no-decode",     "--quiet",    "--no-color", "--respect-gitignore", "--check",
-    "--repo",          "--range",    "--help",     "--sarif-root",        "--sarif-category",
-    "--progress",      "--max-depth"};
+    "--format",        "--output",    "--fail-on",  "--threads",           "--exclude",
+    "--max-file-size", "--rules",     "--baseline", "--write-baseline",    "--show-secrets",
+    "--no-decode",     "--quiet",     "--no-color", "--respect-gitignore", "--check",
+    "--repo",          "--range",     "--help",     "--sarif-root",        "--sarif-category",
+    "--progress",      "--max-depth", "--verify",   "--env-url",           "--verify-allow-host",
+    "--verify-timeout"};
 constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -231,8 +234,25 @@ Options parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "--sarif-category") {
       o.sarif_category = value();
       if (o.sarif_category.empty()) throw FatalError("--sarif-category needs a name");
-    } else if (name == "--verify" || name == "--verify-allow-host" || name == "--env-url") {
-      throw FatalError(fmt::format("{} is not implemented in this version yet", name));
+    } else if (name == "--verify") {
+      o.verify = flag();
+    } else if (name == "--env-url") {
+      std::string v = value();
+      if (!environment_base(v) || v.find("://") == std::string::npos)
+        throw FatalError(fmt::format("--env-url expects an http(s) environment URL, got '{}'", v));
+      o.env_urls.push_back(v);
+    } else if (name == "--verify-allow-host") {
+      std::string v = value();
+      if (!parse_allowed_host(v))
+        throw FatalError(fmt::format("--verify-allow-host expects HOST or HOST:PORT, got '{}'", v));
+      o.verify_allow_hosts.push_back(v);
+    } else if (name == "--verify-timeout") {
+      std::string v = value();
+      char* end = nullptr;
+      double seconds = std::strtod(v.c_str(), &end);
+      if (v.empty() || end != v.c_str() + v.size() || !(seconds > 0) || seconds > 600)
+        throw FatalError(fmt::format("--verify-timeout expects seconds, more than 0 and at most 600, got '{}'", v));
+      o.verify_timeout_ms = std::max(1L, static_cast<long>(seconds * 1000));
     } else {
       std::string hint = suggestion(name, k_option_names);
       throw FatalError(fmt::format("unknown option '{}'{}", name,
@@ -241,6 +261,11 @@ Options parse_command_line(const std::vector<std::string>& args) {
   }
   if ((o.command == Command::scan || o.command == Command::git || o.command == Command::audit) && o.paths.empty())
     o.paths.push_back(".");
+  if (!o.verify && (!o.env_urls.empty() || !o.verify_allow_hosts.empty()))
+    throw FatalError(
+        fmt::format("{} only has an effect with --verify", o.env_urls.empty() ? "--verify-allow-host" : "--env-url"));
+  if (o.verify && (o.command == Command::rules || o.command == Command::audit))
+    throw FatalError("--verify applies to scan, staged and git");
   return o;
 }
 

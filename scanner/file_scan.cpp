@@ -3,6 +3,8 @@
 #include "scanner/file_scan.hpp"
 
 #include "scanner/decode.hpp"
+#include "scanner/verify/environments.hpp"
+#include "scanner/verify/verifier.hpp"
 #include "scanner/wipe.hpp"
 
 #include <unistd.h>
@@ -166,6 +168,7 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
     bool allow_known = false, allowed = false;
   } line_cache;
   bool environment = false;
+  std::vector<std::string> environment_urls; // --verify only
   bool first = true;
   for (;;) {
     std::string_view window(buf, filled);
@@ -218,6 +221,7 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
                            return m_engine.classifier.depends_on_environment(l.match);
                          })))
       environment = m_engine.environment.contains_environment(window);
+    if (m_engine.verify && (multi_window || !located.empty())) m_engine.verify->collect(window, environment_urls);
     if (eof) break;
     lines.advance(window, win_start, accept_hi);
     // Slide: keep the last 2*overlap bytes, which the next window needs as context.
@@ -240,13 +244,19 @@ FileOutcome FileScanner::scan(const ReadFn& read, std::string_view report_path, 
     f->path = std::string(report_path);
     f->root_len = root_len;
     if (m_engine.secrets == SecretDisplay::shown) f->secret = loc.match.value;
+    if (m_engine.verify && verifiable(*f, loc.match.value)) {
+      f->verify_secret = loc.match.value;
+      f->verify_environments = environment_urls;
+    }
     classified.emplace_back(std::move(loc), std::move(*f));
   }
   outcome.findings = collapse(classified, m_engine.rules, outcome.suppressed);
   // The matched values are secrets; the findings keep only ids, redacted forms and fingerprints (and the
   // value itself under --show-secrets).
-  for (auto& [loc, f] : classified)
+  for (auto& [loc, f] : classified) {
     wipe(loc.match.value);
+    wipe(f.verify_secret); // the losers of collapse(); the winners were moved out
+  }
   for (auto& loc : located)
     wipe(loc.match.value);
   for (auto& m : m_raw)

@@ -17,6 +17,8 @@
 
 namespace dtscan {
 
+class EnvironmentUrls;
+
 enum class SecretDisplay { redacted, shown };
 enum class BinaryPolicy { skip, scan };
 
@@ -29,6 +31,8 @@ struct ScanEngine {
   Classifier classifier;
   EnvironmentDetector environment;
   SecretDisplay secrets;
+  // --verify: set, findings it can check keep their value and their file's environment URLs.
+  const EnvironmentUrls* verify = nullptr;
 };
 
 struct FileOutcome {

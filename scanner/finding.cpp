@@ -31,6 +31,15 @@ std::string_view to_string(Decoding d) {
   return "";
 }
 
+std::string_view to_string(Verification::Status s) {
+  switch (s) {
+  case Verification::Status::active: return "active";
+  case Verification::Status::inactive: return "inactive";
+  case Verification::Status::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
 bool finding_less(const Finding& a, const Finding& b) {
   const std::string empty;
   const auto& ra = a.repository ? *a.repository : empty;

@@ -24,6 +24,17 @@ std::optional<Severity> parse_severity(std::string_view s);
 enum class Decoding { none, base64, percent };
 std::string_view to_string(Decoding d); // "" for none (reported as JSON null)
 
+// What `--verify` learned from the environment's token lookup API (SPEC §7). Never holds the secret.
+struct Verification {
+  enum class Status { active, inactive, unknown };
+  Status status = Status::unknown;
+  std::string environment;                        // the environment URL asked (empty: none could be)
+  std::optional<std::vector<std::string>> scopes; // nullopt: not known (403, or not active)
+  std::optional<std::string> expires, owner, name;
+  std::string detail; // why unknown or inactive: "timeout", "http-500", "host-not-allowed", "no-environment", ...
+};
+std::string_view to_string(Verification::Status s);
+
 struct Finding {
   std::string rule_id;
   std::string token_type; // "dt0c01", "legacy-api-token", "unknown", ...
@@ -39,8 +50,13 @@ struct Finding {
   std::string secret;      // filled only under --show-secrets, otherwise empty
   Decoding decoded = Decoding::none;
   std::optional<std::string> commit;
-  std::optional<std::string> repository; // audit: the repository, relative to its root
-  std::optional<bool> in_head;           // audit: whether the secret is still in HEAD's tree
+  std::optional<std::string> repository;    // audit: the repository, relative to its root
+  std::optional<bool> in_head;              // audit: whether the secret is still in HEAD's tree
+  std::optional<Verification> verification; // set by --verify for the tokens it could check
+  // --verify only, for tokens it can check: the value and the environment URLs of the same file or blob.
+  // Never reported; wiped once verification is done.
+  std::string verify_secret;
+  std::vector<std::string> verify_environments;
 };
 
 // The path below the scanned directory ("app.env" for "src/app.env" found by `scan src`): what baselines

@@ -35,6 +35,19 @@ constexpr const char* k_scan_options = R"(scanning options:
   --no-decode           do not decode base64 / percent-encoded text
 )";
 
+constexpr const char* k_verify_options = R"(verification options (nothing is sent anywhere without --verify):
+  --verify              after the scan, ask each dt0c01 and legacy token's environment whether it is
+                        live: POST <environment>/api/v2/apiTokens/lookup with the token. Environments:
+                        URLs in the same file or blob, and --env-url. Only https, and only hosts under
+                        dynatrace.com or dynatracelabs.com, or named by --env-url / --verify-allow-host
+  --env-url URL         also check every token at this environment (repeatable); allows its host
+  --verify-allow-host HOST[:PORT]
+                        allow this host (repeatable), over https and also over plain http (a local
+                        test tenant); with a PORT only that port
+  --verify-timeout SECONDS
+                        per request (default 10)
+)";
+
 constexpr const char* k_footer = R"(
 A .dtscan.json at the scanned root (the repository root for staged and git) may set "exclude",
 "fail_on" and "baseline"; command-line options win.
@@ -46,7 +59,7 @@ std::string command_help(std::string_view synopsis, std::string_view what, std::
                          bool scanning) {
   std::string text = fmt::format("usage: dtscan {}\n\n{}\n", synopsis, what);
   if (!own_options.empty()) text += fmt::format("\n{}", own_options);
-  if (scanning) text += fmt::format("\n{}\n{}{}", k_scan_options, k_report_options, k_footer);
+  if (scanning) text += fmt::format("\n{}\n{}\n{}{}", k_scan_options, k_report_options, k_verify_options, k_footer);
   return text;
 }
 
@@ -73,9 +86,10 @@ commands:
 
 {}
 {}
+{}
   -h, --help            this help
 {})",
-                     k_scan_options, k_report_options, k_footer);
+                     k_scan_options, k_report_options, k_verify_options, k_footer);
 }
 
 std::string usage_text(Command topic) {

@@ -6,11 +6,12 @@ set -euo pipefail
 usage() { echo "usage: $0 [build|test|bench|fuzz|format]..." >&2; exit 2; }
 
 # Boost.Filesystem (named in DESIGN.md) is not needed: the walker uses POSIX directory reads directly.
-build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev libfmt-dev nlohmann-json3-dev doctest-dev ca-certificates)
+build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev libfmt-dev nlohmann-json3-dev doctest-dev libcurl4-openssl-dev ca-certificates)
 # nodejs + npm: the SARIF multitool (npm package; tests/tools/validate-sarif.sh runs it without ICU).
 # git: assumed present on a fresh machine; listed so that a test host without it gets it.
 # pre-commit: the real framework, for the end-to-end test of .pre-commit-hooks.yaml.
-test_pkgs=(nodejs npm git pre-commit)
+# python3: the fake Dynatrace tenant of the --verify test (tests/verify/fake_tenant.py).
+test_pkgs=(nodejs npm git pre-commit python3)
 bench_pkgs=(ripgrep hyperfine time)
 # clang 14 + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes; llvm: llvm-symbolizer, without
 # which sanitizer reports have no function names (clang only recommends it).

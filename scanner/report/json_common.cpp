@@ -35,7 +35,20 @@ ordered_json finding_to_json(const Finding& f, bool show_secrets) {
   j["commit"] = optional_or_null(f.commit);
   j["repository"] = optional_or_null(f.repository);
   if (f.in_head) j["in_head"] = *f.in_head;
+  if (f.verification) j["verification"] = verification_to_json(*f.verification);
   if (show_secrets && !f.secret.empty()) j["secret"] = f.secret;
+  return j;
+}
+
+ordered_json verification_to_json(const Verification& v) {
+  ordered_json j;
+  j["status"] = to_string(v.status);
+  j["environment"] = string_or_null(v.environment);
+  j["scopes"] = v.scopes ? ordered_json(*v.scopes) : ordered_json(nullptr);
+  j["expires"] = optional_or_null(v.expires);
+  j["owner"] = optional_or_null(v.owner);
+  j["name"] = optional_or_null(v.name);
+  j["detail"] = string_or_null(v.detail);
   return j;
 }
 

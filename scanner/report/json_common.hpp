@@ -13,6 +13,9 @@ namespace dtscan {
 // The SPEC §5 finding object, keys in report order; "secret" only when show_secrets and known.
 nlohmann::ordered_json finding_to_json(const Finding& f, bool show_secrets);
 
+// --verify's result: {status, environment, scopes, expires, owner, name, detail}; never the secret.
+nlohmann::ordered_json verification_to_json(const Verification& v);
+
 // {files_scanned, bytes_scanned, files_skipped, errors, suppressed, by_severity{critical..info}}.
 nlohmann::ordered_json summary_to_json(const Summary& s);
 

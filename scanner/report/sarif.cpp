@@ -184,6 +184,7 @@ ordered_json result_object(const Finding& f, const Rule& r, const std::string& d
   if (f.commit) props["commit"] = *f.commit;
   if (f.repository) props["repository"] = *f.repository;
   if (f.in_head) props["in_head"] = *f.in_head;
+  if (f.verification) props["verification"] = verification_to_json(*f.verification);
   if (ctx.show_secrets && !f.secret.empty()) props["secret"] = f.secret;
 
   ordered_json res;

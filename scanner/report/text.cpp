@@ -38,6 +38,12 @@ std::string finding_line(const Finding& f, const ReportContext& ctx) {
   std::string line = fmt::format("{}:{}:{}: {} {} {}", where, f.line, f.column, severity_word(f.severity, ctx.color),
                                  printable(f.rule_id), printable(f.token_id.empty() ? f.redacted : f.token_id));
   if (!f.reasons.empty()) line += fmt::format(" ({})", printable(fmt::format("{}", fmt::join(f.reasons, ", "))));
+  if (f.verification) { // --verify: "verified=active", "verified=unknown(timeout)"
+    const Verification& v = *f.verification;
+    line += fmt::format(" verified={}", to_string(v.status));
+    if (v.status == Verification::Status::unknown && !v.detail.empty())
+      line += fmt::format("({})", printable(v.detail));
+  }
   if (f.commit) line += " in commit " + printable(f.commit->substr(0, 12)); // git mode: where it came in
   if (ctx.show_secrets && !f.secret.empty()) line += " secret=" + printable(f.secret);
   return line;

@@ -85,7 +85,7 @@ invalid "a line number 0 is rejected" "$T/bad-line.jsonl"
 # Documentation: every field, token_type and reason the schema names is in docs/report.md.
 mapfile -t names < <(node -e '
 const s = require(process.argv[1]).definitions;
-const out = [...Object.keys(s.finding.properties), ...Object.keys(s.summary.properties), ...s.reason.enum,
+const out = [...Object.keys(s.finding.properties), ...Object.keys(s.summary.properties), ...s.reason.anyOf[0].enum,
   ...s.token_type.anyOf[0].enum];
 console.log(out.join("\n"));' "$SCHEMA")
 [ "${#names[@]}" -gt 40 ] && pass || fail "the schema lists fields, reasons and token types" "${#names[@]}"

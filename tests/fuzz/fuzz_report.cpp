@@ -158,8 +158,11 @@ void check_outputs(const Outputs& o, const Report& report, bool show_secrets) {
     FUZZ_CHECK(r["ruleId"] == normalized(f.rule_id + "/" + std::string(to_string(f.severity))));
     const json& artifact = r["locations"][0]["physicalLocation"]["artifactLocation"];
     std::string uri = artifact["uri"].get<std::string>();
-    // An absolute path is a file:// URI without a base; any other is relative to %SRCROOT%.
-    const bool absolute = !f.path.empty() && f.path.front() == '/';
+    // An audit finding's URI is its repository's path then its path in the repository. An absolute path
+    // is a file:// URI without a base; any other is relative to %SRCROOT%.
+    const bool in_repository = f.repository && !f.repository->empty() && *f.repository != ".";
+    const std::string full = in_repository ? *f.repository + "/" + f.path : f.path;
+    const bool absolute = !full.empty() && full.front() == '/';
     FUZZ_CHECK(artifact.contains("uriBaseId") == !absolute);
     if (absolute) {
       FUZZ_CHECK_MSG(uri.starts_with("file:///"), "SARIF uri \"" + escaped(uri) + "\" for an absolute path");
@@ -169,7 +172,7 @@ void check_outputs(const Outputs& o, const Report& report, bool show_secrets) {
       FUZZ_CHECK_MSG(std::isalnum(static_cast<unsigned char>(c)) ||
                          std::string_view("-._~/%").find(c) != std::string_view::npos,
                      "SARIF uri \"" + escaped(uri) + "\"");
-    FUZZ_CHECK_MSG(percent_decode(uri) == f.path, "SARIF uri \"" + escaped(uri) + "\" for \"" + escaped(f.path) + "\"");
+    FUZZ_CHECK_MSG(percent_decode(uri) == full, "SARIF uri \"" + escaped(uri) + "\" for \"" + escaped(full) + "\"");
     FUZZ_CHECK(r["properties"].contains("secret") == (show_secrets && !f.secret.empty()));
   }
 }

@@ -76,27 +76,30 @@ TEST_CASE("did you mean") {
 }
 
 TEST_CASE("usage errors") {
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{{},
-                                                                             {"frobnicate"},
-                                                                             {"scan", "--format", "xml"},
-                                                                             {"scan", "--fail-on", "severe"},
-                                                                             {"scan", "-j", "0"},
-                                                                             {"scan", "-j", "two"},
-                                                                             {"scan", "--output"},
-                                                                             {"scan", "--bogus"},
-                                                                             {"scan", "--show-secrets=yes"},
-                                                                             {"rules", "extra"},
-                                                                             {"scan", "--max-file-size", "-1"},
-                                                                             {"audit", "--max-depth", "x"},
-                                                                             {"staged", "-"},
-                                                                             {"staged", "--range", "a..b"},
-                                                                             {"scan", "--repo", "."},
-                                                                             {"git", "a", "b"},
-                                                                             {"git", "--range"},
-                                                                             {"git", "--range="},
-                                                                             {"scan", "--baseline="},
-                                                                             {"scan", "--write-baseline"},
-                                                                             {"scan", "--verify"}}) {
+  for (std::vector<std::string> args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"frobnicate"},
+                                             {"scan", "--format", "xml"},
+                                             {"scan", "--fail-on", "severe"},
+                                             {"scan", "-j", "0"},
+                                             {"scan", "-j", "two"},
+                                             {"scan", "--output"},
+                                             {"scan", "--bogus"},
+                                             {"scan", "--show-secrets=yes"},
+                                             {"rules", "extra"},
+                                             {"scan", "--max-file-size", "-1"},
+                                             {"audit", "--max-depth", "x"},
+                                             {"staged", "-"},
+                                             {"staged", "--range", "a..b"},
+                                             {"scan", "--repo", "."},
+                                             {"git", "a", "b"},
+                                             {"git", "--range"},
+                                             {"git", "--range="},
+                                             {"scan", "--baseline="},
+                                             {"scan", "--write-baseline"},
+                                             {"scan", "--verify", "--verify-timeout", "0"},
+                                             {"scan", "--env-url", "https://abc12345.live.dynatrace.com"},
+                                             {"audit", "--verify"}}) {
     CAPTURE(args.size());
     CHECK_THROWS_AS(parse_command_line(args), FatalError);
   }
