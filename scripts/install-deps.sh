@@ -10,7 +10,8 @@ build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev libfmt-dev n
 # nodejs + npm: the SARIF multitool (npm package; tests/tools/validate-sarif.sh runs it without ICU).
 # git: assumed present on a fresh machine; listed so that a test host without it gets it.
 # pre-commit: the real framework, for the end-to-end test of .pre-commit-hooks.yaml.
-test_pkgs=(nodejs npm git pre-commit)
+# man-db: test_install reads the installed man page with man -l.
+test_pkgs=(nodejs npm git pre-commit man-db)
 bench_pkgs=(ripgrep hyperfine time)
 # clang 14 + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes; llvm: llvm-symbolizer, without
 # which sanitizer reports have no function names (clang only recommends it).
