@@ -1,5 +1,5 @@
 # Thin wrapper over scripts/install-deps.sh, CMake and ctest: one command per job on a fresh Debian 12
-# (`make scan DIR=...`, `make test`, `make bench`, `make bench-git`). The build itself lives in CMakeLists.txt.
+# (`make scan DIR=...`, `make test`, `make bench`, `make bench-git`, `make package`). The build itself lives in CMakeLists.txt.
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 DIR ?= .
@@ -38,7 +38,7 @@ define configure_sanitized
 	$(CMAKE) --build "$(1)"
 endef
 
-.PHONY: all build scan test test-asan test-tsan bench bench-git format clean
+.PHONY: all build scan test test-asan test-tsan bench bench-git package format clean
 
 all: build
 
@@ -83,6 +83,12 @@ FUZZ_TARGETS ?= all
 fuzz:
 	scripts/install-deps.sh fuzz
 	FUZZ_DIR="$(FUZZ_DIR)" FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run.sh
+
+# A Debian package of the installed files (cmake/package.cmake): $(BUILD_DIR)/dtscan_<version>_<arch>.deb.
+package:
+	scripts/install-deps.sh package
+	$(configure_and_build)
+	cd "$(BUILD_DIR)" && cpack -G DEB
 
 format:
 	scripts/install-deps.sh format

@@ -63,6 +63,14 @@ std::string command_help(std::string_view synopsis, std::string_view what, std::
   return text;
 }
 
+// audit takes the scanning and report options but neither --write-baseline nor --verify.
+std::string audit_shared_options() {
+  std::string report = k_report_options;
+  const std::string_view drop = "  --write-baseline FILE";
+  if (const size_t at = report.find(drop); at != std::string::npos) report.erase(at, report.find('\n', at) + 1 - at);
+  return fmt::format("\n{}\n{}{}", k_scan_options, report, k_footer);
+}
+
 } // namespace
 
 std::string usage_text() {
@@ -128,7 +136,8 @@ std::string usage_text(Command topic) {
                         "summary says the audit was interrupted (exit status 130).",
                         "audit options:\n  --max-depth N         directories below a ROOT searched for repositories "
                         "(default 64)\n  --respect-gitignore   do not scan ignored files of the work trees\n",
-                        true);
+                        false) +
+           audit_shared_options();
   case Command::rules:
     return command_help("rules [--check] [--rules FILE]", "Lists the built-in rules (and those of --rules files).",
                         "rules options:\n  --check               run every rule's examples and negative examples "

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that dtscan needs for one job (build, test, bench, fuzz, format),
+# Installs the Debian 12 packages that dtscan needs for one job (build, test, bench, fuzz, format, package),
 # starting from a minimal Debian (debootstrap minbase + git + make). Idempotent: installs only what is missing.
 set -euo pipefail
 
-usage() { echo "usage: $0 [build|test|bench|fuzz|format]..." >&2; exit 2; }
+usage() { echo "usage: $0 [build|test|bench|fuzz|format|package]..." >&2; exit 2; }
 
 # Boost.Filesystem (named in DESIGN.md) is not needed: the walker uses POSIX directory reads directly.
 build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev libfmt-dev nlohmann-json3-dev doctest-dev libcurl4-openssl-dev ca-certificates)
@@ -11,12 +11,15 @@ build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev l
 # git: assumed present on a fresh machine; listed so that a test host without it gets it.
 # pre-commit: the real framework, for the end-to-end test of .pre-commit-hooks.yaml.
 # python3: the fake Dynatrace tenant of the --verify test (tests/verify/fake_tenant.py).
-test_pkgs=(nodejs npm git pre-commit python3)
+# man-db: test_install reads the installed man page with man -l.
+test_pkgs=(nodejs npm git pre-commit python3 man-db)
 bench_pkgs=(ripgrep hyperfine time)
 # clang 14 + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes; llvm: llvm-symbolizer, without
 # which sanitizer reports have no function names (clang only recommends it).
 fuzz_pkgs=(clang libclang-rt-14-dev llvm)
 format_pkgs=(clang-format)
+# dpkg-dev: dpkg-shlibdeps, which computes the .deb's Depends; file: CPack finds the ELF files with it.
+package_pkgs=(dpkg-dev file)
 
 [[ $# -gt 0 ]] || set -- build
 want=()
@@ -27,6 +30,7 @@ for job in "$@"; do
     bench)  want+=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
     fuzz)   want+=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
     format) want+=("${format_pkgs[@]}") ;;
+    package) want+=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
     -h|--help) usage ;;
     *) echo "$0: unknown job '$job'" >&2; usage ;;
   esac

@@ -1,0 +1,56 @@
+# Shared by scripts/fresh-chroot-test.sh and scripts/deb-chroot-test.sh (sourced, as root): a fresh
+# `debootstrap --variant=minbase bookworm` system for one test run. The debootstrap result is cached as
+# a tarball (DTSCAN_CHROOT_BASE) and unpacked anew each run, so nothing of a previous run survives.
+# shellcheck shell=bash
+
+DTSCAN_CHROOT_BASE=${DTSCAN_CHROOT_BASE:-/var/tmp/dtscan-bookworm-minbase.tar}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+chroot_require_root() { # SCRIPT_NAME
+  [ "$(id -u)" -eq 0 ] || { echo "$1: run as root (debootstrap, chroot)" >&2; exit 2; }
+  command -v debootstrap >/dev/null || { echo "$1: needs debootstrap (apt-get install debootstrap)" >&2; exit 2; }
+}
+
+chroot_umount() {
+  local m
+  for m in dev/pts dev proc; do umount "$CHROOT_SYS/$m" 2>/dev/null || true; done
+}
+
+# chroot_make DIR: a fresh system in DIR (removed first), with the host's network setup and mounts;
+# sets CHROOT_SYS and an EXIT trap that unmounts it.
+chroot_make() {
+  CHROOT_SYS=$1
+  if [ ! -f "$DTSCAN_CHROOT_BASE" ]; then
+    local build="$DTSCAN_CHROOT_BASE.build"
+    rm -rf "$build"
+    mkdir -p "$(dirname "$DTSCAN_CHROOT_BASE")"
+    echo "chroot-lib: debootstrap --variant=minbase bookworm (once; log in $DTSCAN_CHROOT_BASE.log)" >&2
+    debootstrap --variant=minbase bookworm "$build" "$DEBIAN_MIRROR" >"$DTSCAN_CHROOT_BASE.log" 2>&1 ||
+      { tail -n 20 "$DTSCAN_CHROOT_BASE.log" >&2; echo "chroot-lib: debootstrap failed" >&2; exit 1; }
+    tar -C "$build" -cf "$DTSCAN_CHROOT_BASE.tmp" .
+    mv "$DTSCAN_CHROOT_BASE.tmp" "$DTSCAN_CHROOT_BASE"
+    rm -rf "$build"
+  fi
+  trap chroot_umount EXIT
+  chroot_umount
+  rm -rf "$CHROOT_SYS"
+  mkdir -p "$CHROOT_SYS"
+  tar -C "$CHROOT_SYS" -xf "$DTSCAN_CHROOT_BASE"
+
+  # What a machine on this network has that debootstrap does not copy: name resolution, the apt sources
+  # the host uses (a mirror or snapshot), and any local CA the host trusts (a TLS-inspecting proxy).
+  cp /etc/resolv.conf "$CHROOT_SYS/etc/resolv.conf"
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    rm -f "$CHROOT_SYS/etc/apt/sources.list"
+    cp /etc/apt/sources.list.d/debian.sources "$CHROOT_SYS/etc/apt/sources.list.d/"
+  fi
+  mkdir -p "$CHROOT_SYS/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$CHROOT_SYS/usr/local/share/ca-certificates/" 2>/dev/null || true
+
+  mount --bind /proc "$CHROOT_SYS/proc"
+  mount --bind /dev "$CHROOT_SYS/dev"
+  mount -t devpts devpts "$CHROOT_SYS/dev/pts"
+}
+
+# in_chroot CMD...: runs CMD in the system with a clean environment.
+in_chroot() { chroot "$CHROOT_SYS" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb "$@"; }
