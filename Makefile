@@ -38,7 +38,7 @@ define configure_sanitized
 	$(CMAKE) --build "$(1)"
 endef
 
-.PHONY: all build scan test test-asan test-tsan bench bench-git package format clean
+.PHONY: all build scan test test-asan test-tsan bench bench-git bench-audit package format clean
 
 all: build
 
@@ -73,6 +73,11 @@ bench-git:
 	scripts/install-deps.sh bench
 	$(configure_and_build)
 	BUILD_DIR="$(BUILD_DIR)" bench/git-run.sh
+
+bench-audit:
+	scripts/install-deps.sh bench
+	$(configure_and_build)
+	BUILD_DIR="$(BUILD_DIR)" bench/audit-run.sh
 
 # Fuzzing (tests/fuzz/README.md): builds the libFuzzer targets with clang in FUZZ_DIR and runs each of
 # FUZZ_TARGETS (all, or names) for FUZZ_SECONDS, one after another; prints executions and coverage.
