@@ -1,4 +1,6 @@
-// Atomic report files (temporary + rename) and standard output.
+// Atomic report files (temporary + rename) and standard output. A target that exists and is not a
+// regular file (/dev/null, /dev/stdout, a FIFO) is written in place: renaming over it would replace a
+// device node with a file, which as root breaks every other program on the machine.
 #include "scanner/output.hpp"
 
 #include "scanner/error.hpp"
@@ -65,6 +67,24 @@ void unregister_temp(int slot) {
 
 ReportOutput::ReportOutput(const std::string& path, std::string_view what) : m_path(path), m_what(what) {
   if (m_path.empty()) return;
+  // A symbolic link to a report keeps being a link: the report replaces what it points to.
+  struct stat st {};
+  if (::lstat(m_path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (char* real = ::realpath(m_path.c_str(), nullptr)) {
+      m_path = real;
+      std::free(real);
+    }
+  }
+  if (::stat(m_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode))
+      throw FatalError(fmt::format("cannot write {} '{}': {}", m_what, path, std::strerror(EISDIR)));
+    m_direct = true; // a device or FIFO: nothing to clobber, nothing to rename
+    m_file.open(m_path, std::ios::binary | std::ios::trunc);
+    if (!m_file)
+      throw FatalError(
+          fmt::format("cannot write {} '{}': {}", m_what, path, errno ? std::strerror(errno) : "open failed"));
+    return;
+  }
   std::string dir = ".";
   if (auto slash = m_path.rfind('/'); slash != std::string::npos) dir = slash == 0 ? "/" : m_path.substr(0, slash);
   m_dir = dir;
@@ -124,6 +144,10 @@ void ReportOutput::commit() {
     throw FatalError(
         fmt::format("cannot write {} '{}': {}", m_what, m_path, errno ? std::strerror(errno) : "write error"));
   m_file.close();
+  if (m_direct) {
+    m_committed = true;
+    return;
+  }
   if (m_anon_fd >= 0) {
     std::string proc = "/proc/self/fd/" + std::to_string(m_anon_fd);
     for (int n = 0;; ++n) {

@@ -1,7 +1,7 @@
 // Where a report goes: standard output, or a file written to a temporary name in the same directory and
 // renamed into place only when the report is complete, so a failed run never leaves half a report and
 // never clobbers the previous one. SIGINT, SIGTERM and SIGHUP remove the temporary file before ending
-// the process.
+// the process. An existing target that is not a regular file (/dev/null, a FIFO) is written directly.
 #pragma once
 
 #include <fstream>
@@ -32,6 +32,7 @@ private:
   int m_signal_slot = -1; // where the signal handler finds m_temp
   int m_anon_fd = -1;     // O_TMPFILE: the report has no name until commit()
   std::string m_dir;
+  bool m_direct = false; // writing straight into a device or FIFO
 };
 
 } // namespace dtscan

@@ -249,6 +249,26 @@ assert_rc 2 "-o naming a directory fails"
 assert_eq "" "$(find "$O" -name '.dtscan-report-*' | head -n 1)" "-o failing at rename leaves no temporary file"
 (cd "$O" && "$DTSCAN" scan --format json -o rel.json "$W/real" >/dev/null 2>&1) || true
 assert_file_contains "$O/rel.json" '"findings"' "-o with a relative file name"
+# A target that is not a regular file is written in place, never renamed over: as root, renaming over
+# /dev/null turned it into a file and broke every later program that reads it (git gc did).
+mkfifo "$O/fifo"
+(cat "$O/fifo" >"$O/from-fifo") &
+reader=$!
+run "$DTSCAN" scan --format json -o "$O/fifo" "$W/real"
+wait "$reader"
+assert_rc 1 "-o to a FIFO"
+[ -p "$O/fifo" ] && pass || fail "-o to a FIFO leaves it a FIFO"
+assert_file_contains "$O/from-fifo" '"findings"' "-o to a FIFO sends the report through it"
+run "$DTSCAN" scan --format json -o /dev/null "$W/real"
+assert_rc 1 "-o /dev/null"
+[ -c /dev/null ] && pass || fail "-o /dev/null leaves /dev/null a character device"
+run "$DTSCAN" scan --format json --write-baseline /dev/null "$W/real"
+[ -c /dev/null ] && pass || fail "--write-baseline /dev/null leaves /dev/null a character device"
+echo "OLD REPORT" >"$O/target.json"
+ln -s target.json "$O/link.json"
+run "$DTSCAN" scan --format json -o "$O/link.json" "$W/real"
+[ -L "$O/link.json" ] && pass || fail "-o through a symbolic link keeps the link"
+assert_file_contains "$O/target.json" '"findings"' "-o through a symbolic link writes the file it points to"
 
 # --- text and jsonl shapes ----------------------------------------------------------------------------
 run scan_in "$W" 
