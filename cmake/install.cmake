@@ -10,9 +10,5 @@ install(FILES ${CMAKE_SOURCE_DIR}/docs/dtscan.1 DESTINATION ${CMAKE_INSTALL_MAND
 install(FILES ${CMAKE_SOURCE_DIR}/completions/dtscan.bash
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions RENAME dtscan)
 install(FILES ${CMAKE_SOURCE_DIR}/completions/_dtscan DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/zsh/vendor-completions)
-install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/ci.md ${CMAKE_SOURCE_DIR}/docs/sarif.md
-        DESTINATION ${CMAKE_INSTALL_DOCDIR})
-# The repository has no licence file yet; it is installed as soon as there is one (after a reconfigure).
-if(EXISTS ${CMAKE_SOURCE_DIR}/LICENSE)
-  install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
-endif()
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/LICENSE ${CMAKE_SOURCE_DIR}/docs/ci.md
+        ${CMAKE_SOURCE_DIR}/docs/sarif.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

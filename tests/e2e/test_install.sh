@@ -17,8 +17,7 @@ assert_rc 0 "cmake --install $BUILD_DIR --prefix PREFIX"
 [ "$RC" -eq 0 ] || { finish; exit 1; }
 
 expected=(bin/dtscan share/man/man1/dtscan.1 share/bash-completion/completions/dtscan
-  share/zsh/vendor-completions/_dtscan share/doc/dtscan/README.md)
-if [ -f "$SOURCE_DIR/LICENSE" ]; then expected+=(share/doc/dtscan/LICENSE); fi
+  share/zsh/vendor-completions/_dtscan share/doc/dtscan/README.md share/doc/dtscan/LICENSE)
 for f in "${expected[@]}"; do
   [ -f "$P/$f" ] && [ -s "$P/$f" ] && pass || fail "installed: $f"
 done
