@@ -39,6 +39,14 @@ commit_all() {
   git -C "$1" commit -q --allow-empty -m "$2"
 }
 
+# git_gc DIR: `git gc --prune=now`. git repack runs pack-objects with /dev/null as its revision list on
+# stdin; where /dev/null is a regular file (some sandboxes) it holds stale output, which git then reads
+# as revisions ("bad revision 'Auto-merging ...'"), so empty it first.
+git_gc() {
+  [ -c /dev/null ] || : >/dev/null
+  git -C "$1" gc -q --prune=now
+}
+
 # rev DIR REV: the 40-hex commit id of REV.
 rev() { git -C "$1" rev-parse --verify -q "$2^{commit}"; }
 

@@ -10,11 +10,10 @@ DTSCAN_FAKE=${DTSCAN_FAKE:-$BUILD_DIR/dtscan-fake}
 VALIDATE_SARIF=${VALIDATE_SARIF:-$SOURCE_DIR/tests/tools/validate-sarif.sh}
 export LC_ALL=C
 
-# A /dev/null that is a regular file stores what is written to it and feeds it back to readers (git gc
-# then fails on stale text); say so instead of failing somewhere far away.
+# Some sandboxes give /dev/null as a regular file: it keeps what is written to it and feeds it back to
+# readers. Say so once; the tests that read it indirectly (git gc, see git_lib.sh) empty it first.
 if [ ! -c /dev/null ]; then
-  echo "e2e: /dev/null is not a character device on this machine (something replaced it)" >&2
-  exit 2
+  echo "e2e: warning: /dev/null is not a character device on this machine" >&2
 fi
 
 for bin in "$DTSCAN" "$DTSCAN_FAKE"; do

@@ -170,7 +170,7 @@ git -C "$G" rebase -q main feature
 f_new=$(rev "$G" feature)
 if [ "$f_new" != "$f_old" ]; then pass; else fail "fixture: the rebase rewrote the feature commit"; fi
 git -C "$G" reflog expire --expire=now --all
-git -C "$G" gc -q --prune=now
+git_gc "$G"
 run "$DTSCAN" git --format jsonl "$G"
 assert_eq "conf/app.env:14 $f_new" "$(where "$OUT" "$tidG") $(jf "$OUT" "$tidG" commit)" "fixture: after the rebase the leak is at a new line in a new commit"
 run "$DTSCAN" git --format jsonl --baseline "$T/git-bl.json" "$G"
@@ -186,7 +186,7 @@ git -C "$G" commit -q -m "squash: feature"
 sq=$(rev "$G" HEAD)
 git -C "$G" branch -q -D feature
 git -C "$G" reflog expire --expire=now --all
-git -C "$G" gc -q --prune=now
+git_gc "$G"
 run "$DTSCAN" git --format jsonl "$G"
 assert_eq "conf/app.env:16 $sq" "$(where "$OUT" "$tidG") $(jf "$OUT" "$tidG" commit)" "fixture: after the squash merge the leak is in the squash commit"
 run "$DTSCAN" git --format jsonl --baseline "$T/git-bl.json" "$G"
