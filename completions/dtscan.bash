@@ -7,7 +7,7 @@ _dtscan() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local prev=
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="scan staged git audit rules version help"
+  local commands="scan staged git audit merge rules version help"
   local scanning="--threads -j --exclude --max-file-size --rules --no-decode"
   local report="--format --output -o --fail-on --baseline --show-secrets --sarif-root --sarif-category
     --quiet --progress --no-color"
@@ -29,7 +29,7 @@ _dtscan() {
     --repo | --sarif-root)
       COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     -j | --threads | --exclude | --max-file-size | --sarif-category | --range | --max-depth | --env-url | \
-      --verify-allow-host | --verify-timeout) return 0 ;;
+      --verify-allow-host | --verify-timeout | --shard) return 0 ;;
   esac
 
   local options=
@@ -37,17 +37,19 @@ _dtscan() {
     scan) options="--respect-gitignore $scanning $report --write-baseline $verify --help" ;;
     staged) options="--repo $scanning $report --write-baseline $verify --help" ;;
     git) options="--range $scanning $report --write-baseline $verify --help" ;;
-    audit) options="--max-depth --respect-gitignore $scanning $report --help" ;;
+    audit) options="--max-depth --shard --respect-gitignore $scanning $report --help" ;;
+    merge) options="--format --output -o --fail-on --show-secrets --sarif-root --sarif-category --rules --quiet
+      --no-color --help" ;;
     rules) options="--check --rules --help" ;;
     version) options="--help" ;;
-    help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "scan staged git audit rules version" -- "$cur"))
+    help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "scan staged git audit merge rules version" -- "$cur"))
       return 0 ;;
     *) return 0 ;;
   esac
 
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
-  elif [[ $cmd == scan || $cmd == git || $cmd == staged ]]; then
+  elif [[ $cmd == scan || $cmd == git || $cmd == staged || $cmd == merge ]]; then
     COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null
   elif [[ $cmd == audit ]]; then
     COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null

@@ -3,6 +3,7 @@
 #include "scanner/app.hpp"
 
 #include "scanner/audit.hpp"
+#include "scanner/merge.hpp"
 
 #include "scanner/baseline.hpp"
 #include "scanner/command_common.hpp"
@@ -289,6 +290,7 @@ int run(const Options& o) {
   case Command::staged:
   case Command::git: return run_git_command(o);
   case Command::audit: return run_audit_command(o);
+  case Command::merge: return run_merge_command(o);
   }
   return 2;
 }

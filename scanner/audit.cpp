@@ -3,6 +3,7 @@
 // `in_head` and go to the report: streamed at once for jsonl (so memory holds one repository's findings
 // at most), kept for the sorted json, sarif and text reports. SIGINT sets a flag that stops the walk of
 // the repository being scanned and every later one; the report is then written as far as it got.
+// --shard K/N keeps the discovered repositories whose name hashes to K (repo_discovery.hpp).
 #include "scanner/audit.hpp"
 
 #include "scanner/baseline.hpp"
@@ -222,9 +223,14 @@ int run_audit_command(const Options& o) {
 
   DiscoveryOptions discovery;
   discovery.max_depth = o.max_depth;
-  const std::vector<DiscoveredRepo> repos =
+  std::vector<DiscoveredRepo> repos =
       discover_repositories(o.paths, discovery, shared.warn ? shared.warn : WarningSink([](const std::string&) {}));
   if (repos.empty() && !o.quiet) std::cerr << "dtscan: no git repository found under the given roots\n";
+  if (o.shard_count) // --shard K/N: this machine's part, by a hash of each repository's name
+    repos.erase(
+        std::remove_if(repos.begin(), repos.end(),
+                       [&](const DiscoveredRepo& r) { return shard_of(r.name, o.shard_count) != o.shard_index; }),
+        repos.end());
 
   const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   const unsigned repo_workers = static_cast<unsigned>(std::clamp<size_t>(repos.size(), 1, threads));
@@ -282,6 +288,7 @@ int run_audit_command(const Options& o) {
   if (failure) std::rethrow_exception(failure);
 
   audit.interrupted = g_interrupted != 0;
+  if (o.shard_count) audit.shard = ShardId{o.shard_index, o.shard_count};
   std::sort(audit.repositories.begin(), audit.repositories.end(), repository_rank_less);
   std::sort(report.findings.begin(), report.findings.end(), finding_less);
   report.summary.audit = std::move(audit);

@@ -33,13 +33,13 @@ std::optional<Severity> parse_fail_on(std::string_view v) {
 
 // Every option name, for "did you mean": the nearest one by edit distance, if it is close enough.
 constexpr std::string_view k_option_names[] = {
-    "--format",        "--output",    "--fail-on",  "--threads",           "--exclude",
-    "--max-file-size", "--rules",     "--baseline", "--write-baseline",    "--show-secrets",
-    "--no-decode",     "--quiet",     "--no-color", "--respect-gitignore", "--check",
-    "--repo",          "--range",     "--help",     "--sarif-root",        "--sarif-category",
-    "--progress",      "--max-depth", "--verify",   "--env-url",           "--verify-allow-host",
-    "--verify-timeout"};
-constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "rules", "version", "help"};
+    "--format",         "--output",    "--fail-on",  "--threads",           "--exclude",
+    "--max-file-size",  "--rules",     "--baseline", "--write-baseline",    "--show-secrets",
+    "--no-decode",      "--quiet",     "--no-color", "--respect-gitignore", "--check",
+    "--repo",           "--range",     "--help",     "--sarif-root",        "--sarif-category",
+    "--progress",       "--max-depth", "--verify",   "--env-url",           "--verify-allow-host",
+    "--verify-timeout", "--shard"};
+constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "merge", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -76,6 +76,7 @@ Command parse_command(std::string_view cmd) {
   if (cmd == "staged") return Command::staged;
   if (cmd == "git") return Command::git;
   if (cmd == "audit") return Command::audit;
+  if (cmd == "merge") return Command::merge;
   std::string hint = suggestion(cmd, k_command_names);
   throw FatalError(fmt::format("unknown command '{}'{}", cmd, hint.empty() ? "; try 'dtscan --help'" : hint));
 }
@@ -119,6 +120,23 @@ uint64_t parse_size(std::string_view opt, std::string_view v) {
   throw bad();
 }
 
+// --shard K/N: this machine audits the K-th of N parts (1 <= K <= N <= 10000) of the repositories.
+void parse_shard(std::string_view v, Options& o) {
+  auto bad = [&]() { return FatalError(fmt::format("--shard expects K/N with 1 <= K <= N <= 10000, got '{}'", v)); };
+  const size_t slash = v.find('/');
+  if (slash == std::string_view::npos) throw bad();
+  auto number = [&](std::string_view part) {
+    unsigned n = 0;
+    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), n);
+    if (part.empty() || ec != std::errc() || ptr != part.data() + part.size()) throw bad();
+    return n;
+  };
+  const unsigned k = number(v.substr(0, slash)), n = number(v.substr(slash + 1));
+  if (k < 1 || k > n || n > 10000) throw bad();
+  o.shard_index = k;
+  o.shard_count = n;
+}
+
 } // namespace
 
 Options parse_command_line(const std::vector<std::string>& args) {
@@ -138,7 +156,7 @@ Options parse_command_line(const std::vector<std::string>& args) {
     if (options_done || arg == "-" || arg.empty() || arg[0] != '-') {
       bool takes_path = o.command == Command::scan ||
                         ((o.command == Command::staged || o.command == Command::audit) && arg != "-") ||
-                        (o.command == Command::git && o.paths.empty() && arg != "-");
+                        o.command == Command::merge || (o.command == Command::git && o.paths.empty() && arg != "-");
       if (!takes_path) throw FatalError(fmt::format("unexpected argument '{}'", arg));
       o.paths.push_back(arg);
       continue;
@@ -219,6 +237,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
       if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n > 4096)
         throw FatalError(fmt::format("--max-depth expects a number of directories from 0 to 4096, got '{}'", v));
       o.max_depth = static_cast<unsigned>(n);
+    } else if (name == "--shard" && o.command == Command::audit) {
+      parse_shard(value(), o);
     } else if (name == "--range" && o.command == Command::git) {
       o.range = value();
       if (o.range.empty()) throw FatalError("--range needs A..B");
@@ -261,10 +281,17 @@ Options parse_command_line(const std::vector<std::string>& args) {
   }
   if ((o.command == Command::scan || o.command == Command::git || o.command == Command::audit) && o.paths.empty())
     o.paths.push_back(".");
+  if (o.command == Command::merge) {
+    if (o.paths.empty()) throw FatalError("merge needs one or more jsonl reports (dtscan audit --format jsonl)");
+    if (!o.baseline.empty() || !o.write_baseline.empty() || !o.excludes.empty() || o.no_decode || o.max_file_size ||
+        o.respect_gitignore || o.threads)
+      throw FatalError("merge takes only report options (--format, -o, --fail-on, --show-secrets, --sarif-root, "
+                       "--sarif-category, --rules for SARIF rule descriptions)");
+  }
   if (!o.verify && (!o.env_urls.empty() || !o.verify_allow_hosts.empty()))
     throw FatalError(
         fmt::format("{} only has an effect with --verify", o.env_urls.empty() ? "--verify-allow-host" : "--env-url"));
-  if (o.verify && (o.command == Command::rules || o.command == Command::audit))
+  if (o.verify && (o.command == Command::rules || o.command == Command::audit || o.command == Command::merge))
     throw FatalError("--verify applies to scan, staged and git");
   return o;
 }

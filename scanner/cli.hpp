@@ -11,16 +11,18 @@
 
 namespace dtscan {
 
-enum class Command { scan, staged, git, audit, rules, version, help };
+enum class Command { scan, staged, git, audit, merge, rules, version, help };
 enum class Format { text, json, jsonl, sarif };
 
 struct Options {
   Command command = Command::help;
   Command help_topic = Command::help; // help: the command whose help to print (help: the general one)
-  std::vector<std::string> paths;     // scan: PATH... (default "."); git: REPO (default ".")
+  std::vector<std::string> paths;     // scan: PATH... (default "."); git: REPO (default "."); merge: REPORT...
   std::string repo;                   // staged: --repo DIR; empty: from the environment (GIT_DIR) or "."
   std::string range;                  // git: --range A..B; empty for the whole history
   unsigned max_depth = 64;            // audit: --max-depth, directories below a root searched for repositories
+  unsigned shard_index = 0;           // audit: --shard K/N as K (1-based); 0: no sharding
+  unsigned shard_count = 0;           // audit: --shard K/N as N
   Format format = Format::text;
   std::string output;                               // -o/--output; empty: standard output
   std::optional<Severity> fail_on = Severity::high; // nullopt: never

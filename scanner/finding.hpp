@@ -82,9 +82,16 @@ struct RepositorySummary {
 // Worst first: by worst severity, then by the number of findings of each severity, then by name.
 bool repository_rank_less(const RepositorySummary& a, const RepositorySummary& b);
 
+// audit --shard K/N: which part of the repositories a report covers.
+struct ShardId {
+  unsigned index = 0; // K, 1-based
+  unsigned count = 0; // N
+};
+
 struct AuditSummary {
   std::vector<RepositorySummary> repositories; // in rank order
   bool interrupted = false;
+  std::optional<ShardId> shard; // --shard only
 };
 
 struct Summary {

@@ -86,6 +86,7 @@ commands:
                         that the commits in A..B add or change (pull-request gate)
   audit [ROOT...]       every git repository under the ROOTs (default "."): history and work tree,
                         in parallel, with a per-repository table, worst first
+  merge REPORT...       combine jsonl reports (audit --shard K/N on several machines) into one
   rules [--check]       list the built-in rules; --check runs every rule's examples
   version               print the version
   help [COMMAND]        this help, or one command's
@@ -135,9 +136,33 @@ std::string usage_text(Command topic) {
                         "of repositories, worst first. Ctrl-C stops cleanly: what is written is complete and the\n"
                         "summary says the audit was interrupted (exit status 130).",
                         "audit options:\n  --max-depth N         directories below a ROOT searched for repositories "
-                        "(default 64)\n  --respect-gitignore   do not scan ignored files of the work trees\n",
+                        "(default 64)\n  --respect-gitignore   do not scan ignored files of the work trees\n"
+                        "  --shard K/N           audit only the K-th of N parts of the repositories (a stable hash\n"
+                        "                        of each one's name); combine the jsonl reports with dtscan merge\n",
                         false) +
            audit_shared_options();
+  case Command::merge:
+    return command_help(
+        "merge [OPTIONS] REPORT...",
+        "Combines jsonl reports (dtscan audit --format jsonl, one per shard of --shard K/N, or of one\n"
+        "command) into one report in any format: findings in report order, counts added, one table of\n"
+        "repositories worst first; N shards give the report one machine would have written. Every\n"
+        "shard must be there exactly once and no repository in two reports; a malformed report, or\n"
+        "one without its summary line (its audit was killed), stops the merge before anything is written.\n"
+        "\"-\" reads a report from standard input.",
+        "merge options:\n  --format FORMAT       text (default), json, jsonl or sarif\n"
+        "  -o, --output FILE     write the report to FILE (atomically); \"-\" is standard output\n"
+        "  --fail-on LEVEL       exit 1 when a finding is at least LEVEL (default high), or never\n"
+        "  --show-secrets        keep secret values the reports hold (written with --show-secrets)\n"
+        "  --sarif-root DIR      SARIF: the audited root, which report paths are relative to and artifact\n"
+        "                        URIs are relative to (default: the current directory)\n"
+        "  --sarif-category NAME SARIF: runAutomationDetails id NAME/ (default dtscan/audit)\n"
+        "  --rules FILE          extra rules the audits used, for SARIF rule descriptions (repeatable)\n"
+        "  --quiet               no warnings on standard error\n"
+        "  --no-color            no colours in text output\n\n"
+        "exit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage or fatal error,\n"
+        "130 a merged audit was interrupted\n",
+        false);
   case Command::rules:
     return command_help("rules [--check] [--rules FILE]", "Lists the built-in rules (and those of --rules files).",
                         "rules options:\n  --check               run every rule's examples and negative examples "

@@ -11,9 +11,9 @@ build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev l
 # git: assumed present on a fresh machine; listed so that a test host without it gets it.
 # pre-commit: the real framework, for the end-to-end test of .pre-commit-hooks.yaml.
 # python3: the fake Dynatrace tenant of the --verify test (tests/verify/fake_tenant.py); python3-yaml:
-# tests/tools/action_runner.py reads action.yml.
+# tests/tools/action_runner.py reads action.yml. parallel: GNU parallel runs the audit shards of test_shard.
 # man-db: test_install reads the installed man page with man -l.
-test_pkgs=(nodejs npm git pre-commit python3 python3-yaml man-db)
+test_pkgs=(nodejs npm git pre-commit python3 python3-yaml man-db parallel)
 bench_pkgs=(ripgrep hyperfine time)
 # clang 14 + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes; llvm: llvm-symbolizer, without
 # which sanitizer reports have no function names (clang only recommends it).

@@ -81,6 +81,7 @@ ordered_json summary_to_json(const Summary& s) {
     }
     j["repositories"] = std::move(repos);
     j["interrupted"] = s.audit->interrupted;
+    if (s.audit->shard) j["shard"] = {{"index", s.audit->shard->index}, {"count", s.audit->shard->count}};
   }
   return j;
 }

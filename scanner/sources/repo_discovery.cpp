@@ -127,4 +127,13 @@ std::vector<DiscoveredRepo> discover_repositories(const std::vector<std::string>
   return d.take();
 }
 
+unsigned shard_of(std::string_view name, unsigned count) {
+  uint64_t hash = 14695981039346656037ull; // FNV-1a 64 offset basis
+  for (unsigned char c : name) {
+    hash ^= c;
+    hash *= 1099511628211ull; // FNV-1a 64 prime
+  }
+  return count ? static_cast<unsigned>(1 + hash % count) : 1;
+}
+
 } // namespace dtscan

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dtscan {
@@ -22,6 +23,10 @@ struct DiscoveredRepo {
 struct DiscoveryOptions {
   std::optional<unsigned> max_depth; // directories below a root to descend into; unset: no limit
 };
+
+// audit --shard K/N: the shard (1..count) a repository belongs to, from its name alone, so that every
+// machine splits the same roots the same way: 1 + FNV-1a-64(name) mod count.
+unsigned shard_of(std::string_view name, unsigned count);
 
 // Sorted by name, then path. A root that does not exist or cannot be read is a warning, not an error.
 std::vector<DiscoveredRepo> discover_repositories(const std::vector<std::string>& roots,

@@ -128,3 +128,19 @@ TEST_CASE("git commands: staged, git, baselines") {
   CHECK_FALSE(b.fail_on_given);
   CHECK(parse_command_line({"git", "--fail-on", "low"}).fail_on_given);
 }
+
+TEST_CASE("audit --shard K/N and merge") {
+  Options o = parse_command_line({"audit", "--shard", "2/3", "repos"});
+  CHECK(o.shard_index == 2);
+  CHECK(o.shard_count == 3);
+  CHECK(parse_command_line({"audit", "--shard=10000/10000"}).shard_count == 10000);
+  for (const char* bad : {"0/3", "4/3", "1/0", "3", "a/b", "1/3x", "-1/3", "1/10001", ""})
+    CHECK_THROWS_AS(parse_command_line({"audit", "--shard", bad}), FatalError);
+  CHECK_THROWS_AS(parse_command_line({"scan", "--shard", "1/2"}), FatalError);
+  o = parse_command_line({"merge", "--format", "sarif", "a.jsonl", "-", "b.jsonl"});
+  CHECK(o.command == Command::merge);
+  CHECK(o.paths == std::vector<std::string>{"a.jsonl", "-", "b.jsonl"});
+  CHECK_THROWS_AS(parse_command_line({"merge"}), FatalError);
+  CHECK_THROWS_AS(parse_command_line({"merge", "--baseline", "b.json", "a.jsonl"}), FatalError);
+  CHECK_THROWS_AS(parse_command_line({"merge", "--verify", "a.jsonl"}), FatalError);
+}
