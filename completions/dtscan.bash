@@ -24,7 +24,7 @@ _dtscan() {
   case $prev in
     --format) COMPREPLY=($(compgen -W "text json jsonl sarif" -- "$cur")); return 0 ;;
     --fail-on) COMPREPLY=($(compgen -W "critical high medium low info never" -- "$cur")); return 0 ;;
-    -o | --output | --rules | --baseline | --write-baseline)
+    -o | --output | --rules | --baseline | --write-baseline | --state)
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     --repo | --sarif-root)
       COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
@@ -37,7 +37,7 @@ _dtscan() {
     scan) options="--respect-gitignore $scanning $report --write-baseline $verify --help" ;;
     staged) options="--repo $scanning $report --write-baseline $verify --help" ;;
     git) options="--range $scanning $report --write-baseline $verify --help" ;;
-    audit) options="--max-depth --shard --respect-gitignore $scanning $report --help" ;;
+    audit) options="--max-depth --shard --state --respect-gitignore $scanning $report --help" ;;
     merge) options="--format --output -o --fail-on --show-secrets --sarif-root --sarif-category --rules --quiet
       --no-color --help" ;;
     rules) options="--check --rules --help" ;;

@@ -3,9 +3,11 @@
 // `in_head` and go to the report: streamed at once for jsonl (so memory holds one repository's findings
 // at most), kept for the sorted json, sarif and text reports. SIGINT sets a flag that stops the walk of
 // the repository being scanned and every later one; the report is then written as far as it got.
-// --shard K/N keeps the discovered repositories whose name hashes to K (repo_discovery.hpp).
+// --shard K/N keeps the discovered repositories whose name hashes to K (repo_discovery.hpp); --state
+// (audit_state.hpp) records each finished repository and lets the next audit scan only what is new.
 #include "scanner/audit.hpp"
 
+#include "scanner/audit_state.hpp"
 #include "scanner/baseline.hpp"
 #include "scanner/command_common.hpp"
 #include "scanner/error.hpp"
@@ -68,13 +70,19 @@ struct RepoResult {
 class Auditor {
 public:
   Auditor(const Options& o, const ScanEngine& engine, const Baseline* baseline, unsigned blob_threads,
-          const ScanCallbacks& shared)
+          const ScanCallbacks& shared, AuditState* state)
       : m_o(o), m_engine(engine), m_baseline(baseline), m_blob_threads(blob_threads), m_shared(shared),
-        m_excludes(o.excludes) {}
+        m_excludes(o.excludes), m_state(state) {}
 
   RepoResult audit(const DiscoveredRepo& found) {
     RepoResult out;
     out.row.repository = found.name;
+    // --state: what an earlier audit recorded; only commits not reachable from its tips and blobs it did
+    // not scan are scanned now.
+    RepoState prior;
+    if (m_state) prior = m_state->load(found.name);
+    std::vector<git_oid> new_blobs;
+    std::vector<git_oid> tips;
     GitRepository repo;
     try {
       repo = open_repository(found.path);
@@ -85,8 +93,9 @@ public:
     }
     ResultCollector collector(m_blob_threads + 1, m_shared, m_baseline);
     uint64_t history_files = 0;
+    OidSet head;
     try {
-      const OidSet head = head_blobs(repo.get());
+      head = head_blobs(repo.get());
       BlobScanConfig config;
       config.threads = m_blob_threads;
       config.max_blob_size = m_o.max_file_size;
@@ -99,12 +108,17 @@ public:
                 repo.get(), "", m_excludes,
                 [&](BlobJob&& job) {
                   if (g_interrupted) throw Interrupted{};
+                  if (m_state) {
+                    if (prior.blobs.contains(job.oid)) return; // scanned by an earlier audit
+                    new_blobs.push_back(job.oid);
+                  }
                   sink(std::move(job));
                 },
-                m_shared.warn);
+                m_shared.warn, prior.tips);
           },
           collector);
       out.row.commits = stats.commits;
+      tips = std::move(stats.tips);
       collector.skipped(m_blob_threads, stats.excluded);
       collector.add_errors(m_blob_threads, stats.errors);
       if (stats.errors) out.row.error = fmt::format("{} unreadable tree{}", stats.errors, stats.errors == 1 ? "" : "s");
@@ -124,7 +138,9 @@ public:
     if (out.row.error.empty() && out.report.summary.errors > 0)
       out.row.error = fmt::format("{} unreadable object{} or file{}", out.report.summary.errors,
                                   out.report.summary.errors == 1 ? "" : "s", out.report.summary.errors == 1 ? "" : "s");
+    if (m_state) add_recorded(out, prior, head, found.name, tips, new_blobs);
     finish_findings(out, found.name);
+    if (m_state) mark_known(out, prior);
     return out;
   }
 
@@ -167,12 +183,40 @@ private:
     }
   }
 
+  // --state: records this scan (one transaction; not for a repository that could not be read whole, so
+  // that it is scanned again next time), then adds the earlier audits' history findings, whose in_head is
+  // decided afresh against HEAD.
+  void add_recorded(RepoResult& out, RepoState& prior, const OidSet& head, const std::string& name,
+                    const std::vector<git_oid>& tips, const std::vector<git_oid>& new_blobs) {
+    if (out.row.error.empty()) {
+      std::vector<Finding> history, worktree;
+      for (const Finding& f : out.report.findings)
+        (f.blob.empty() ? worktree : history).push_back(f);
+      m_state->save(name, tips, new_blobs, history, worktree);
+    }
+    for (Finding& f : prior.history_findings) {
+      git_oid id;
+      f.in_head = git_oid_fromstr(&id, f.blob.c_str()) == 0 && head.contains(id);
+      ++out.report.summary.by_severity[static_cast<size_t>(f.severity)];
+      out.report.findings.push_back(std::move(f));
+    }
+    std::sort(out.report.findings.begin(), out.report.findings.end(), finding_less);
+  }
+
+  // "known" when an earlier audit recorded the same finding, else "new".
+  static void mark_known(RepoResult& out, const RepoState& prior) {
+    const std::set<std::string> known(prior.finding_keys.begin(), prior.finding_keys.end());
+    for (Finding& f : out.report.findings)
+      f.audit_state = known.count(finding_key(f)) ? "known" : "new";
+  }
+
   const Options& m_o;
   const ScanEngine& m_engine;
   const Baseline* m_baseline;
   const unsigned m_blob_threads;
   const ScanCallbacks& m_shared;
   const ExcludeSet m_excludes;
+  AuditState* m_state;
 };
 
 void add_summary(Summary& total, const Summary& s) {
@@ -236,6 +280,14 @@ int run_audit_command(const Options& o) {
   const unsigned repo_workers = static_cast<unsigned>(std::clamp<size_t>(repos.size(), 1, threads));
   const unsigned blob_threads = std::max(1u, threads / repo_workers);
 
+  std::optional<AuditState> state;
+  if (!o.state.empty()) {
+    std::vector<std::string> roots;
+    for (const std::string& root : o.paths)
+      roots.push_back(absolute_dir(root));
+    state.emplace(o.state, roots);
+  }
+
   ProgressCounters progress;
   progress.repositories_total = repos.size();
   const bool stderr_tty = ::isatty(STDERR_FILENO) == 1;
@@ -248,7 +300,7 @@ int run_audit_command(const Options& o) {
   std::atomic<size_t> next{0};
   std::exception_ptr failure;
   auto worker = [&] {
-    Auditor auditor(o, engine, baseline ? &*baseline : nullptr, blob_threads, shared);
+    Auditor auditor(o, engine, baseline ? &*baseline : nullptr, blob_threads, shared, state ? &*state : nullptr);
     for (size_t i; !g_interrupted && (i = next.fetch_add(1)) < repos.size();) {
       RepoResult r;
       try {

@@ -38,7 +38,7 @@ constexpr std::string_view k_option_names[] = {
     "--no-decode",      "--quiet",     "--no-color", "--respect-gitignore", "--check",
     "--repo",           "--range",     "--help",     "--sarif-root",        "--sarif-category",
     "--progress",       "--max-depth", "--verify",   "--env-url",           "--verify-allow-host",
-    "--verify-timeout", "--shard"};
+    "--verify-timeout", "--shard",     "--state"};
 constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "merge", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -239,6 +239,9 @@ Options parse_command_line(const std::vector<std::string>& args) {
       o.max_depth = static_cast<unsigned>(n);
     } else if (name == "--shard" && o.command == Command::audit) {
       parse_shard(value(), o);
+    } else if (name == "--state" && o.command == Command::audit) {
+      o.state = value();
+      if (o.state.empty()) throw FatalError("--state needs a file name");
     } else if (name == "--range" && o.command == Command::git) {
       o.range = value();
       if (o.range.empty()) throw FatalError("--range needs A..B");
@@ -281,6 +284,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
   }
   if ((o.command == Command::scan || o.command == Command::git || o.command == Command::audit) && o.paths.empty())
     o.paths.push_back(".");
+  if (!o.state.empty() && o.show_secrets)
+    throw FatalError("--state never stores secret values, so it cannot be combined with --show-secrets");
   if (o.command == Command::merge) {
     if (o.paths.empty()) throw FatalError("merge needs one or more jsonl reports (dtscan audit --format jsonl)");
     if (!o.baseline.empty() || !o.write_baseline.empty() || !o.excludes.empty() || o.no_decode || o.max_file_size ||

@@ -23,6 +23,7 @@ struct Options {
   unsigned max_depth = 64;            // audit: --max-depth, directories below a root searched for repositories
   unsigned shard_index = 0;           // audit: --shard K/N as K (1-based); 0: no sharding
   unsigned shard_count = 0;           // audit: --shard K/N as N
+  std::string state;                  // audit: --state FILE (SQLite); empty: none
   Format format = Format::text;
   std::string output;                               // -o/--output; empty: standard output
   std::optional<Severity> fail_on = Severity::high; // nullopt: never

@@ -52,7 +52,9 @@ struct Finding {
   std::optional<std::string> commit;
   std::optional<std::string> repository;    // audit: the repository, relative to its root
   std::optional<bool> in_head;              // audit: whether the secret is still in HEAD's tree
+  std::optional<std::string> audit_state;   // audit --state: "new" (not in the state before) or "known"
   std::optional<Verification> verification; // set by --verify for the tokens it could check
+  std::string blob;                         // git modes: the blob's id (hex); never reported (audit --state)
   // --verify only, for tokens it can check: the value and the environment URLs of the same file or blob.
   // Never reported; wiped once verification is done.
   std::string verify_secret;

@@ -48,9 +48,11 @@ public:
     std::string_view content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                              static_cast<size_t>(git_blob_rawsize(blob.get())));
     FileOutcome outcome = m_scanner.scan_bytes(content, job.path, BinaryPolicy::skip);
-    if (m_head_blobs && m_head_blobs->contains(job.oid))
-      for (Finding& f : outcome.findings)
-        f.in_head = true;
+    const bool in_head = m_head_blobs && m_head_blobs->contains(job.oid);
+    for (Finding& f : outcome.findings) {
+      if (in_head) f.in_head = true;
+      f.blob = oid_hex(job.oid);
+    }
     m_collector.record(m_slot, std::move(outcome), job.path, job.commit);
   }
 

@@ -128,18 +128,22 @@ std::string usage_text(Command topic) {
                         "pull-request gate)\n",
                         true);
   case Command::audit:
-    return command_help("audit [OPTIONS] [ROOT...]",
-                        "Finds every git repository under the ROOTs (working trees and bare repositories; symbolic\n"
-                        "links are not followed) and scans each one's full history and its uncommitted and\n"
-                        "untracked files, repositories in parallel. Each finding names its repository, its commit\n"
-                        "and whether the secret is still in HEAD (in_head); the text report ends with a table\n"
-                        "of repositories, worst first. Ctrl-C stops cleanly: what is written is complete and the\n"
-                        "summary says the audit was interrupted (exit status 130).",
-                        "audit options:\n  --max-depth N         directories below a ROOT searched for repositories "
-                        "(default 64)\n  --respect-gitignore   do not scan ignored files of the work trees\n"
-                        "  --shard K/N           audit only the K-th of N parts of the repositories (a stable hash\n"
-                        "                        of each one's name); combine the jsonl reports with dtscan merge\n",
-                        false) +
+    return command_help(
+               "audit [OPTIONS] [ROOT...]",
+               "Finds every git repository under the ROOTs (working trees and bare repositories; symbolic\n"
+               "links are not followed) and scans each one's full history and its uncommitted and\n"
+               "untracked files, repositories in parallel. Each finding names its repository, its commit\n"
+               "and whether the secret is still in HEAD (in_head); the text report ends with a table\n"
+               "of repositories, worst first. Ctrl-C stops cleanly: what is written is complete and the\n"
+               "summary says the audit was interrupted (exit status 130).",
+               "audit options:\n  --max-depth N         directories below a ROOT searched for repositories "
+               "(default 64)\n  --respect-gitignore   do not scan ignored files of the work trees\n"
+               "  --shard K/N           audit only the K-th of N parts of the repositories (a stable hash\n"
+               "                        of each one's name); combine the jsonl reports with dtscan merge\n"
+               "  --state FILE          keep the audit in FILE (SQLite): an interrupted audit resumes, a later\n"
+               "                        one scans only commits and blobs not scanned before (plus the work\n"
+               "                        trees); findings say \"state\": \"new\" or \"known\"\n",
+               false) +
            audit_shared_options();
   case Command::merge:
     return command_help(

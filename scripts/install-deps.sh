@@ -6,7 +6,7 @@ set -euo pipefail
 usage() { echo "usage: $0 [build|test|bench|fuzz|format|package]..." >&2; exit 2; }
 
 # Boost.Filesystem (named in DESIGN.md) is not needed: the walker uses POSIX directory reads directly.
-build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev libfmt-dev nlohmann-json3-dev doctest-dev libcurl4-openssl-dev ca-certificates)
+build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev libfmt-dev nlohmann-json3-dev doctest-dev libcurl4-openssl-dev libsqlite3-dev ca-certificates)
 # nodejs + npm: the SARIF multitool (npm package; tests/tools/validate-sarif.sh runs it without ICU).
 # git: assumed present on a fresh machine; listed so that a test host without it gets it.
 # pre-commit: the real framework, for the end-to-end test of .pre-commit-hooks.yaml.

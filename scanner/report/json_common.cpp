@@ -35,6 +35,7 @@ ordered_json finding_to_json(const Finding& f, bool show_secrets) {
   j["commit"] = optional_or_null(f.commit);
   j["repository"] = optional_or_null(f.repository);
   if (f.in_head) j["in_head"] = *f.in_head;
+  if (f.audit_state) j["state"] = *f.audit_state;
   if (f.verification) j["verification"] = verification_to_json(*f.verification);
   if (show_secrets && !f.secret.empty()) j["secret"] = f.secret;
   return j;

@@ -128,6 +128,10 @@ Finding finding(const json& j, bool keep_secrets) {
     f.in_head = it->get<bool>();
   }
   if (auto it = j.find("verification"); it != j.end()) f.verification = verification(*it);
+  if (auto it = j.find("state"); it != j.end()) {
+    if (!it->is_string() || (*it != "new" && *it != "known")) throw BadLine{"\"state\" is not new or known"};
+    f.audit_state = it->get<std::string>();
+  }
   if (keep_secrets) f.secret = text_or_empty(j, "secret");
   return f;
 }
@@ -170,6 +174,15 @@ Summary summary(const json& j) {
 }
 
 } // namespace
+
+Finding finding_from_json(const nlohmann::json& j, bool keep_secrets) {
+  try {
+    if (!j.is_object()) throw BadLine{"not a JSON object"};
+    return finding(j, keep_secrets);
+  } catch (const BadLine& e) {
+    throw std::invalid_argument(e.what);
+  }
+}
 
 Report read_jsonl_report(std::istream& in, const std::string& origin, bool keep_secrets) {
   Report report;

@@ -177,7 +177,7 @@ git_oid resolve_commit(git_repository* repo, const std::string& spec, const std:
 
 } // namespace
 
-CommitList list_commits(git_repository* repo, const std::string& range) {
+CommitList list_commits(git_repository* repo, const std::string& range, const std::vector<git_oid>& hide) {
   CommitGraph graph(repo);
   CommitList out;
   if (range.empty()) {
@@ -205,8 +205,16 @@ CommitList list_commits(git_repository* repo, const std::string& range) {
     git_oid head;
     if (git_repository_head_unborn(repo) != 1 && git_reference_name_to_id(&head, repo, "HEAD") == 0)
       starts.emplace_back("HEAD", head); // a detached HEAD is reachable from no ref
-    for (const auto& [name, id] : starts)
+    for (const auto& [name, id] : starts) {
       graph.push(id, false);
+      out.tips.push_back(id);
+    }
+    for (const auto& id : hide) {
+      git_commit* c = nullptr;
+      if (git_commit_lookup(&c, repo, &id) != 0) continue; // rewritten away and pruned since
+      git_commit_free(c);
+      graph.push(id, true);
+    }
   } else {
     const auto dots = range.find("..");
     if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size() || range.find("...") != std::string::npos)
@@ -220,7 +228,7 @@ CommitList list_commits(git_repository* repo, const std::string& range) {
   out.commits = parents_first(graph, listed);
   for (const auto& id : out.commits)
     out.trees.push_back(graph.at(id).tree);
-  if (!range.empty()) {
+  if (!range.empty() || !hide.empty()) {
     OidHashSet in(listed.begin(), listed.end()), boundary;
     for (const auto& id : out.commits)
       for (const auto& p : graph.at(id).parents)

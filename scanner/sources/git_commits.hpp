@@ -17,9 +17,12 @@ struct CommitList {
   std::vector<git_oid> boundary_trees; // range only: trees of the parents of listed commits that are not listed
   std::vector<std::string> other_refs; // full history only: refs that point at a tree or blob, not a commit
   std::vector<git_oid> other_objects;  // the tree or blob each of those refs points at
+  std::vector<git_oid> tips;           // full history only: the commits the walk started from (refs, HEAD)
 };
 
 // range: empty for the whole history, else "A..B". FatalError for a bad range or an unreadable commit.
-CommitList list_commits(git_repository* repo, const std::string& range);
+// hide (full history only; audit --state): commits already scanned; they and their ancestors are left
+// out, and their trees are the boundary, as for a range. Hidden commits that no longer exist are ignored.
+CommitList list_commits(git_repository* repo, const std::string& range, const std::vector<git_oid>& hide = {});
 
 } // namespace dtscan

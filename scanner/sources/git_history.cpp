@@ -133,10 +133,11 @@ private:
 } // namespace
 
 HistoryStats history_blobs(git_repository* repo, const std::string& range, const ExcludeSet& excludes,
-                           const BlobSink& emit, const WarningSink& warn) {
+                           const BlobSink& emit, const WarningSink& warn, const std::vector<git_oid>& hide) {
   HistoryStats stats;
   TreeWalker walker(repo, excludes, emit, warn, stats);
-  const CommitList list = list_commits(repo, range);
+  const CommitList list = list_commits(repo, range, hide);
+  stats.tips = list.tips;
   for (const auto& tree : list.boundary_trees)
     walker.mark_seen(tree);
   for (size_t i = 0; i < list.commits.size(); ++i) {

@@ -11,18 +11,21 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace dtscan {
 
 struct HistoryStats {
-  uint64_t commits = 0;  // commits whose trees were visited
-  uint64_t excluded = 0; // blob paths skipped by --exclude / .dtscan.json
-  uint64_t errors = 0;   // trees that could not be read (each also a warning)
+  uint64_t commits = 0;      // commits whose trees were visited
+  uint64_t excluded = 0;     // blob paths skipped by --exclude / .dtscan.json
+  uint64_t errors = 0;       // trees that could not be read (each also a warning)
+  std::vector<git_oid> tips; // full history: the commits walked from (what audit --state records)
 };
 
 // range: empty for the whole history, else "A..B". Emits on the calling thread. FatalError for a bad
 // range or a commit that cannot be read; a tree that cannot be read is a warning and the walk goes on.
+// hide: see list_commits (audit --state: the tips of the previous audit).
 HistoryStats history_blobs(git_repository* repo, const std::string& range, const ExcludeSet& excludes,
-                           const BlobSink& emit, const WarningSink& warn);
+                           const BlobSink& emit, const WarningSink& warn, const std::vector<git_oid>& hide = {});
 
 } // namespace dtscan
