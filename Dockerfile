@@ -7,7 +7,7 @@
 FROM debian:12 AS build
 WORKDIR /src/dtscan
 COPY . .
-RUN rm -rf build && make package BUILD_DIR=build && mkdir /out && cp build/dtscan_*.deb /out/
+RUN make package BUILD_DIR=build && mkdir /out && cp build/dtscan_*.deb /out/
 
 FROM debian:12-slim
 COPY --from=build /out/ /tmp/dtscan-deb/
