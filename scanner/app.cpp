@@ -115,9 +115,7 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
   if (o.verify) engine.verify = &verify_urls.emplace(rules.classification);
 
   ReportOutput output(o.output);
-  ReportContext ctx;
-  ctx.rules = &rules;
-  ctx.show_secrets = o.show_secrets;
+  ReportContext ctx = report_context(o, rules, output.is_terminal());
   if (o.format == Format::sarif) {
     ctx.sarif_category = o.sarif_category.empty() ? default_sarif_category(o) : o.sarif_category;
     ctx.sarif_base = absolute_dir(path_base);
@@ -125,7 +123,6 @@ int run_with_report(const Options& o, size_t slots, const std::string& path_base
     const bool repo_paths = o.command == Command::git || o.command == Command::staged;
     ctx.sarif_root = absolute_dir(o.sarif_root.empty() && repo_paths ? path_base : o.sarif_root);
   }
-  ctx.color = o.format == Format::text && !o.no_color && output.is_terminal() && colour_allowed_by_environment();
 
   JsonlWriter jsonl(output.stream(), ctx);
   ScanCallbacks callbacks;

@@ -219,16 +219,6 @@ private:
   AuditState* m_state;
 };
 
-void add_summary(Summary& total, const Summary& s) {
-  total.files_scanned += s.files_scanned;
-  total.bytes_scanned += s.bytes_scanned;
-  total.files_skipped += s.files_skipped;
-  total.errors += s.errors;
-  total.suppressed += s.suppressed;
-  for (size_t i = 0; i < total.by_severity.size(); ++i)
-    total.by_severity[i] += s.by_severity[i];
-}
-
 } // namespace
 
 int run_audit_command(const Options& o) {
@@ -241,10 +231,7 @@ int run_audit_command(const Options& o) {
                     o.show_secrets ? SecretDisplay::shown : SecretDisplay::redacted);
 
   ReportOutput output(o.output);
-  ReportContext ctx;
-  ctx.rules = &rules;
-  ctx.show_secrets = o.show_secrets;
-  ctx.color = o.format == Format::text && !o.no_color && output.is_terminal() && colour_allowed_by_environment();
+  ReportContext ctx = report_context(o, rules, output.is_terminal());
   if (o.format == Format::sarif) {
     ctx.sarif_category = o.sarif_category.empty() ? "dtscan/audit" : o.sarif_category;
     // Repository paths are relative to their root: with one root, that root; with several, the current

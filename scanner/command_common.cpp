@@ -7,6 +7,24 @@
 
 namespace dtscan {
 
+ReportContext report_context(const Options& o, const RuleSet& rules, bool output_is_terminal) {
+  ReportContext ctx;
+  ctx.rules = &rules;
+  ctx.show_secrets = o.show_secrets;
+  ctx.color = o.format == Format::text && !o.no_color && output_is_terminal && colour_allowed_by_environment();
+  return ctx;
+}
+
+void add_summary(Summary& total, const Summary& s) {
+  total.files_scanned += s.files_scanned;
+  total.bytes_scanned += s.bytes_scanned;
+  total.files_skipped += s.files_skipped;
+  total.errors += s.errors;
+  total.suppressed += s.suppressed;
+  for (size_t i = 0; i < total.by_severity.size(); ++i)
+    total.by_severity[i] += s.by_severity[i];
+}
+
 int exit_status(const Report& report, const std::optional<Severity>& fail_on) {
   if (!fail_on) return 0;
   for (size_t s = static_cast<size_t>(*fail_on); s < report.summary.by_severity.size(); ++s)

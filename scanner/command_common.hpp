@@ -1,12 +1,21 @@
-// Small pieces every command's runner shares (app.cpp for scan/staged/git, audit.cpp for audit).
+// Small pieces every command's runner shares (app.cpp for scan/staged/git, audit.cpp, merge.cpp).
 #pragma once
 
+#include "scanner/cli.hpp"
 #include "scanner/finding.hpp"
+#include "scanner/report/writers.hpp"
 
 #include <optional>
 #include <string>
 
 namespace dtscan {
+
+// The report context every command starts from: rules, --show-secrets, and colour for text on a terminal
+// (unless --no-color, NO_COLOR or TERM=dumb). SARIF fields are the command's to set.
+ReportContext report_context(const Options& o, const RuleSet& rules, bool output_is_terminal);
+
+// Adds the counts of `s` (files, bytes, skipped, errors, suppressed, by severity) to `total`.
+void add_summary(Summary& total, const Summary& s);
 
 // SPEC §3: 1 when a finding is at or above fail_on (nullopt: never), else 0.
 int exit_status(const Report& report, const std::optional<Severity>& fail_on);

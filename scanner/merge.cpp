@@ -76,13 +76,7 @@ Report combine(const std::vector<std::string>& paths, std::vector<Report>& input
       throw FatalError(fmt::format("'{}' is {} report and '{}' is not", printable(paths[audit ? i : 0]),
                                    audit ? "not an audit" : "an audit", printable(paths[audit ? 0 : i])));
     Summary& s = out.summary;
-    s.files_scanned += in.summary.files_scanned;
-    s.bytes_scanned += in.summary.bytes_scanned;
-    s.files_skipped += in.summary.files_skipped;
-    s.errors += in.summary.errors;
-    s.suppressed += in.summary.suppressed;
-    for (size_t k = 0; k < s.by_severity.size(); ++k)
-      s.by_severity[k] += in.summary.by_severity[k];
+    add_summary(s, in.summary);
     if (audit) {
       for (RepositorySummary& row : in.summary.audit->repositories) {
         if (!repositories.insert(row.repository).second)
@@ -113,10 +107,7 @@ int run_merge_command(const Options& o) {
 
   RuleSet rules = load_rules(o.rule_files);
   ReportOutput output(o.output);
-  ReportContext ctx;
-  ctx.rules = &rules;
-  ctx.show_secrets = o.show_secrets;
-  ctx.color = o.format == Format::text && !o.no_color && output.is_terminal() && colour_allowed_by_environment();
+  ReportContext ctx = report_context(o, rules, output.is_terminal());
   if (o.format == Format::sarif) {
     // Report paths (repository/path) are relative to the audited root, which the reports do not name:
     // --sarif-root says where it is (as audit with one root does by itself), else the current directory.
