@@ -33,6 +33,14 @@ EOF
 # mkrepo DIR: a new repository with branch main and no commit.
 mkrepo() { git init -q -b main "$1"; }
 
+# readme_repo DIR: a new repository (and its directories) with one clean commit of a README.
+readme_repo() {
+  mkdir -p "$1"
+  mkrepo "$1"
+  printf '# %s\n' "$(basename "$1")" >"$1/README.md"
+  commit_all "$1" "init"
+}
+
 # commit_all DIR MESSAGE: stages everything in the work tree and commits it.
 commit_all() {
   git -C "$1" add -A

@@ -14,12 +14,7 @@ export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.invalid GIT_COMMITTER_NA
 
 A="$T/org"
 # repo NAME: a new repository at $A/NAME with one clean commit.
-repo() {
-  mkdir -p "$A/$1"
-  mkrepo "$A/$1"
-  printf '# %s\n' "$1" >"$A/$1/README.md"
-  commit_all "$A/$1" "init"
-}
+repo() { readme_repo "$A/$1"; }
 for i in $(seq -w 1 14); do repo "team-$((10#$i % 3))/svc-$i"; done
 tok_head=$(fake '@@dt0c01@@' audit-head)
 tok_hist=$(fake '@@dt0c01@@' audit-history)

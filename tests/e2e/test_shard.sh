@@ -18,10 +18,7 @@ fi
 A="$T/org"
 # repo NAME [TOKEN_SEED]: a repository at $A/NAME with a README commit, and a token file if a seed is given.
 repo() {
-  mkdir -p "$A/$1"
-  mkrepo "$A/$1"
-  printf '# %s\n' "$1" >"$A/$1/README.md"
-  commit_all "$A/$1" "init"
+  readme_repo "$A/$1"
   if [ $# -gt 1 ]; then
     printf 'DT_API_TOKEN=%s\n' "$(fake '@@dt0c01@@' "$2")" >"$A/$1/deploy.env"
     commit_all "$A/$1" "add deploy.env"
