@@ -73,8 +73,8 @@ Report combine(const std::vector<std::string>& paths, std::vector<Report>& input
   for (size_t i = 0; i < inputs.size(); ++i) {
     Report& in = inputs[i];
     if (in.summary.audit.has_value() != audit)
-      throw FatalError(fmt::format("'{}' is {} report and '{}' is not", printable(paths[audit ? i : 0]),
-                                   audit ? "not an audit" : "an audit", printable(paths[audit ? 0 : i])));
+      throw FatalError(fmt::format("'{}' is {}an audit report, '{}' is{}: they cannot be merged", printable(paths[i]),
+                                   audit ? "not " : "", printable(paths[0]), audit ? "" : " not"));
     Summary& s = out.summary;
     add_summary(s, in.summary);
     if (audit) {

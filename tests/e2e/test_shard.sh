@@ -109,6 +109,8 @@ refused "a missing shard" "shard 2/3 missing" shard-1.jsonl shard-3.jsonl
 refused "a shard twice" "shard 1/3 is given twice" shard-1.jsonl shard-1.jsonl shard-2.jsonl shard-3.jsonl
 refused "shards and an unsharded report" "not a shard" shard-1.jsonl shard-2.jsonl shard-3.jsonl single.jsonl
 refused "the same repositories twice" "more than one report" single.jsonl single.jsonl
+(cd "$T/org/live" && "$DTSCAN" git --format jsonl --fail-on never -o "$T/git.jsonl")
+refused "an audit report and a git report" "is not an audit report, 'single.jsonl' is" single.jsonl git.jsonl
 head -n 1 "$T/shard-1.jsonl" >"$T/killed.jsonl"
 refused "a shard without its summary line" "no summary line" killed.jsonl shard-2.jsonl shard-3.jsonl
 size=$(wc -c <"$T/shard-1.jsonl")
