@@ -23,7 +23,8 @@ command -v /usr/bin/time >/dev/null || { echo "audit-run: needs GNU time (script
 
 mkdir -p "$dir/all"
 for i in $(seq -f '%04g' 1 "$repos"); do
-  BENCH_GIT_SEED="audit-$i" "$root_dir/bench/make-git-repo.sh" "$dir/all/r$i" "$commits" >/dev/null 2>&1
+  BENCH_GIT_SEED="audit-$i" "$root_dir/bench/make-git-repo.sh" "$dir/all/r$i" "$commits" >"$dir/make.log" 2>&1 ||
+    { tail -n 5 "$dir/make.log" >&2; echo "audit-run: generating repository r$i failed" >&2; exit 1; }
 done
 bytes=$(du -sb "$dir/all" | cut -f1)
 

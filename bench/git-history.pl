@@ -359,7 +359,9 @@ for (my $step = 2; $step <= $N; $step++) {
     # Apply the feature's component to main: main never touched it while the feature lived.
     my $in = sub { comp_of($_[0]) eq $f->{comp} };
     my %fp = map { $_ => 1 } @{$f->{st}{paths}};
-    for my $p (sort grep { $in->($_) } @{$main->{paths}}) { op_del($main, $p) unless $fp{$p}; }
+    # A copy: op_del splices $main->{paths}, which would free the values a loop over it aliases.
+    my @owned = sort grep { $in->($_) } @{$main->{paths}};
+    for my $p (@owned) { op_del($main, $p) unless $fp{$p}; }
     for my $p (sort @{$f->{st}{paths}}) {
       my $nf = $f->{st}{f}{$p};
       next if st_has($main, $p) && $main->{f}{$p}[1] eq $nf->[1] && $main->{f}{$p}[0] eq $nf->[0];
