@@ -70,9 +70,9 @@ struct RepoResult {
 class Auditor {
 public:
   Auditor(const Options& o, const ScanEngine& engine, const Baseline* baseline, unsigned blob_threads,
-          const ScanCallbacks& shared, AuditState* state)
+          const ScanCallbacks& shared, AuditState* state, ProgressCounters& progress)
       : m_o(o), m_engine(engine), m_baseline(baseline), m_blob_threads(blob_threads), m_shared(shared),
-        m_excludes(o.excludes), m_state(state) {}
+        m_excludes(o.excludes), m_state(state), m_progress(progress) {}
 
   RepoResult audit(const DiscoveredRepo& found) {
     RepoResult out;
@@ -91,7 +91,7 @@ public:
       out.row.error = e.what();
       return out;
     }
-    ResultCollector collector(m_blob_threads + 1, m_shared, m_baseline);
+    ResultCollector collector(m_blob_threads + 1, m_shared, m_baseline, &m_progress); // progress per blob
     uint64_t history_files = 0;
     OidSet head;
     try {
@@ -217,6 +217,7 @@ private:
   const ScanCallbacks& m_shared;
   const ExcludeSet m_excludes;
   AuditState* m_state;
+  ProgressCounters& m_progress; // the audit's progress line: files and bytes as they are scanned
 };
 
 } // namespace
@@ -287,7 +288,8 @@ int run_audit_command(const Options& o) {
   std::atomic<size_t> next{0};
   std::exception_ptr failure;
   auto worker = [&] {
-    Auditor auditor(o, engine, baseline ? &*baseline : nullptr, blob_threads, shared, state ? &*state : nullptr);
+    Auditor auditor(o, engine, baseline ? &*baseline : nullptr, blob_threads, shared, state ? &*state : nullptr,
+                    progress);
     for (size_t i; !g_interrupted && (i = next.fetch_add(1)) < repos.size();) {
       RepoResult r;
       try {
@@ -302,8 +304,6 @@ int run_audit_command(const Options& o) {
       if (g_interrupted) break; // the repository was cut short: left out whole
       std::lock_guard lock(out_mutex);
       add_summary(report.summary, r.report.summary);
-      progress.files += r.report.summary.files_scanned;
-      progress.bytes += r.report.summary.bytes_scanned;
       progress.findings += r.report.findings.size();
       ++progress.repositories_done;
       audit.repositories.push_back(std::move(r.row));

@@ -10,8 +10,9 @@
 
 namespace dtscan {
 
-ResultCollector::ResultCollector(size_t slots, const ScanCallbacks& callbacks, const Baseline* baseline)
-    : m_slots(slots), m_callbacks(callbacks), m_baseline(baseline) {}
+ResultCollector::ResultCollector(size_t slots, const ScanCallbacks& callbacks, const Baseline* baseline,
+                                 ProgressCounters* also_files)
+    : m_slots(slots), m_callbacks(callbacks), m_baseline(baseline), m_also_files(also_files) {}
 
 void ResultCollector::warn(const std::string& message) {
   std::lock_guard lock(m_out_mutex);
@@ -37,6 +38,10 @@ void ResultCollector::record(size_t slot, FileOutcome&& outcome, std::string_vie
   r.summary.bytes_scanned += outcome.bytes;
   m_progress.files.fetch_add(1, std::memory_order_relaxed);
   m_progress.bytes.fetch_add(outcome.bytes, std::memory_order_relaxed);
+  if (m_also_files) {
+    m_also_files->files.fetch_add(1, std::memory_order_relaxed);
+    m_also_files->bytes.fetch_add(outcome.bytes, std::memory_order_relaxed);
+  }
   r.summary.suppressed += outcome.suppressed;
   if (outcome.truncated_findings)
     warn(fmt::format("dtscan: warning: '{}': more than {} matches, the rest were not reported", printable(path),

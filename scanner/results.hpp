@@ -24,8 +24,11 @@ struct ScanCallbacks {
 
 class ResultCollector {
 public:
-  // slots: one per thread that records; baseline may be null (nothing is suppressed by it).
-  ResultCollector(size_t slots, const ScanCallbacks& callbacks, const Baseline* baseline);
+  // slots: one per thread that records; baseline may be null (nothing is suppressed by it). also_files:
+  // counters that files and bytes are added to as well, as they are recorded (audit: the whole audit's
+  // progress line, shared by the repositories); may be null.
+  ResultCollector(size_t slots, const ScanCallbacks& callbacks, const Baseline* baseline,
+                  ProgressCounters* also_files = nullptr);
 
   // Findings of `outcome` get `commit` when it is set. Called concurrently with distinct slots.
   void record(size_t slot, FileOutcome&& outcome, std::string_view path, const std::optional<std::string>& commit = {});
@@ -52,6 +55,7 @@ private:
   const Baseline* m_baseline;
   std::mutex m_out_mutex;
   ProgressCounters m_progress;
+  ProgressCounters* m_also_files;
 };
 
 } // namespace dtscan

@@ -76,6 +76,21 @@ TEST_CASE("ResultCollector: merge, sort, counts, commit, baseline") {
   CHECK(warnings[0] == "dtscan: warning: cannot read 'broken': Input/output error");
 }
 
+TEST_CASE("ResultCollector: files and bytes also go to shared counters as they are recorded (audit progress)") {
+  ScanCallbacks callbacks;
+  ProgressCounters shared;
+  shared.files = 10; // another repository's, already counted
+  ResultCollector a(1, callbacks, nullptr, &shared);
+  a.record(0, outcome({}, 100), "a.txt");
+  CHECK(shared.files.load() == 11); // before finish(): the line advances per blob, not per repository
+  CHECK(shared.bytes.load() == 100);
+  ResultCollector b(1, callbacks, nullptr, &shared);
+  b.record(0, outcome({}, 5), "b.txt");
+  CHECK(shared.files.load() == 12);
+  CHECK(shared.bytes.load() == 105);
+  CHECK(a.progress().files.load() == 1); // each collector still has its own
+}
+
 TEST_CASE("WorkQueue: bounded, every item popped once, drains after close") {
   WorkQueue<int> q(2);
   std::atomic<int> sum{0}, count{0};
