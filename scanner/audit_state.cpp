@@ -83,6 +83,17 @@ std::string finding_key(const Finding& f) {
 }
 
 AuditState::AuditState(const std::string& path, const std::vector<std::string>& roots) : m_path(path) {
+  try {
+    open(roots);
+  } catch (...) {
+    sqlite3_close(m_db); // the destructor does not run for a constructor that throws
+    m_db = nullptr;
+    throw;
+  }
+}
+
+void AuditState::open(const std::vector<std::string>& roots) {
+  const std::string& path = m_path;
   if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK)
     fail("cannot open");

@@ -46,6 +46,7 @@ public:
             const std::vector<Finding>& new_history_findings, const std::vector<Finding>& worktree_findings);
 
 private:
+  void open(const std::vector<std::string>& roots);
   void exec(const char* sql);
   [[noreturn]] void fail(const std::string& what);
 
