@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace dtscan {
@@ -54,6 +55,63 @@ bool (*alphabet(const std::string& name))(unsigned char) {
   if (name == "alnum") return is_alnum;
   if (name == "envid") return is_envid;
   return is_base32;
+}
+
+size_t alphabet_size(const std::string& name) {
+  if (name == "hex") return 16;
+  if (name == "alnum") return 62;
+  if (name == "envid") return 36;
+  return 32;
+}
+
+char lower_ascii(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+// Characters covered by runs of at least min_len where each step is +1, 0 or -1 (AAAA, 0000, ABCD, 4321).
+size_t run_coverage(std::string_view s, size_t min_len) {
+  size_t covered = 0, start = 0;
+  int step = 2; // no step yet
+  for (size_t i = 1; i <= s.size(); ++i) {
+    int d = i < s.size() ? lower_ascii(s[i]) - lower_ascii(s[i - 1]) : 2;
+    bool extends = d >= -1 && d <= 1 && (i - start == 1 || d == step);
+    if (extends) {
+      step = d;
+      continue;
+    }
+    if (i - start >= min_len) covered += i - start;
+    // A new run starts at i - 1 when this step could begin one, else at i.
+    start = d >= -1 && d <= 1 ? i - 1 : i;
+    step = d;
+  }
+  return covered;
+}
+
+bool has_short_period(std::string_view s, size_t max_period) {
+  for (size_t p = 1; p <= max_period && 2 * p <= s.size(); ++p) {
+    bool periodic = true;
+    for (size_t i = p; i < s.size() && periodic; ++i)
+      periodic = lower_ascii(s[i]) == lower_ascii(s[i - p]);
+    if (periodic) return true;
+  }
+  return false;
+}
+
+size_t distinct_chars(std::string_view s) {
+  std::array<bool, 256> seen{};
+  size_t n = 0;
+  for (char c : s)
+    if (!seen[static_cast<unsigned char>(c)]) {
+      seen[static_cast<unsigned char>(c)] = true;
+      ++n;
+    }
+  return n;
+}
+
+bool contains_ci(std::string_view haystack, std::string_view needle) {
+  return !needle.empty() &&
+         std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                     [](char a, char b) { return lower_ascii(a) == lower_ascii(b); }) != haystack.end();
 }
 
 bool one_repeated_char(std::string_view s) {
@@ -163,8 +221,23 @@ bool Classifier::is_filler(std::string_view part) const {
   return one_repeated_char(part) || any_full_match(m_filler, part);
 }
 
-std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t, bool environment) const {
+bool Classifier::is_placeholder_shape(std::string_view part, const std::string& alphabet_name) const {
   const auto& c = m_rules.classification;
+  if (std::any_of(c.placeholder_words.begin(), c.placeholder_words.end(),
+                  [&](const std::string& w) { return contains_ci(part, w); }))
+    return true;
+  if (has_short_period(part, c.placeholder_max_period)) return true;
+  if (run_coverage(part, c.placeholder_run_length) * 100 >= part.size() * c.placeholder_run_percent) return true;
+  size_t span = std::min(part.size(), alphabet_size(alphabet_name));
+  return distinct_chars(part) * 100 < span * c.placeholder_distinct_percent;
+}
+
+bool Classifier::is_short_filler(std::string_view part) const {
+  return part.size() <= m_rules.classification.short_filler_max_length &&
+         all_of(part, [](unsigned char ch) { return std::isalpha(ch) != 0; });
+}
+
+std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t, bool environment) const {
   if (any_full_match(m_masked, t.public_part) || (t.has_secret && any_full_match(m_masked, t.secret_part)))
     return Verdict{Severity::info, {"masked"}};
   if (is_doc_example(t)) return Verdict{Severity::info, {"documentation-example"}};
@@ -176,15 +249,30 @@ std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t
                                                : std::find(type.public_lengths.begin(), type.public_lengths.end(),
                                                            t.public_part.size()) != type.public_lengths.end();
   bool secret_ok = type.secret_length == 0 ? !t.has_secret : t.secret_part.size() == type.secret_length;
-  if (!public_ok || !secret_ok) return std::nullopt;
+  if (!public_ok || !secret_ok) {
+    // Short words in place of a part (dt0c01.SHORT.SHORT) are filler; other wrong lengths are no token.
+    if (is_short_filler(t.public_part) || (t.has_secret && is_short_filler(t.secret_part)))
+      return Verdict{Severity::info, {"placeholder"}};
+    return std::nullopt;
+  }
+  // Placeholders are decided by shape (words, repeats, runs, few distinct characters), not by how many
+  // characters are outside the alphabet: random values from other generators are not filler. An
+  // environment id (dt0a01's public part) is not random and is not judged.
+  if ((type.public_alphabet != "envid" && is_placeholder_shape(t.public_part, type.public_alphabet)) ||
+      (t.has_secret && is_placeholder_shape(t.secret_part, type.secret_alphabet)))
+    return Verdict{Severity::info, {"placeholder"}};
   size_t invalid = count_not(t.public_part, alphabet(type.public_alphabet)) +
                    (t.has_secret ? count_not(t.secret_part, alphabet(type.secret_alphabet)) : 0);
-  if (invalid > c.hand_edited_max_invalid) return Verdict{Severity::info, {"placeholder", "invalid-characters"}};
-  if (invalid > 0) {
-    const char* reason = type.secret_alphabet == "base32" ? "non-base32-characters" : "invalid-characters";
-    return Verdict{Severity::medium, {reason}};
-  }
   Verdict v{type.strong ? Severity::high : Severity::medium, {"well-formed"}};
+  if (invalid > 0) {
+    // Probably a hand-edited or differently generated real token: medium, one level up with an environment.
+    v = Verdict{Severity::medium, {type.secret_alphabet == "base32" ? "non-base32-characters" : "invalid-characters"}};
+    if (environment) {
+      v.severity = Severity::high;
+      v.reasons.push_back("environment-url-in-file");
+    }
+    return v;
+  }
   if (!type.strong) v.reasons.push_back("limited-scope-token");
   if (environment) {
     v.severity = type.strong ? Severity::critical : Severity::high;

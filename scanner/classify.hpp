@@ -57,6 +57,8 @@ private:
 
   bool is_doc_example(const TokenParts& t) const;
   bool is_filler(std::string_view part) const;
+  bool is_placeholder_shape(std::string_view part, const std::string& alphabet_name) const;
+  bool is_short_filler(std::string_view part) const;
   bool any_full_match(const std::vector<std::unique_ptr<re2::RE2>>& res, std::string_view s) const;
 
   const RuleSet& m_rules;

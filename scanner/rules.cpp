@@ -203,7 +203,18 @@ public:
     c.non_environment_hosts = strings_of(obj, "non_environment_hosts", where);
     c.test_path_patterns = regexes_of(obj, "test_path_patterns", where);
     if (auto it = obj.find("unknown_value_min_length"); it != obj.end()) c.unknown_value_min_length = it->get<size_t>();
-    if (auto it = obj.find("hand_edited_max_invalid"); it != obj.end()) c.hand_edited_max_invalid = it->get<size_t>();
+    c.placeholder_words = strings_of(obj, "placeholder_words", where);
+    auto number = [&](const char* key, size_t& out) {
+      if (auto it = obj.find(key); it != obj.end()) {
+        if (!it->is_number_unsigned()) fail(where, fmt::format("\"{}\" must be a number", key));
+        out = it->get<size_t>();
+      }
+    };
+    number("placeholder_run_length", c.placeholder_run_length);
+    number("placeholder_run_percent", c.placeholder_run_percent);
+    number("placeholder_max_period", c.placeholder_max_period);
+    number("placeholder_distinct_percent", c.placeholder_distinct_percent);
+    number("short_filler_max_length", c.short_filler_max_length);
     return c;
   }
 

@@ -75,7 +75,15 @@ struct Classification {
   std::vector<std::string> non_environment_hosts;       // hosts that never count as an environment
   std::vector<std::string> test_path_patterns;          // RE2, partial match on the path
   size_t unknown_value_min_length = 16; // an unrecognised api-token= value this long is "probably a secret"
-  size_t hand_edited_max_invalid = 8;   // a right-shaped token with at most this many bad characters was edited
+  // Placeholder shapes of a token part (classify.cpp): a filler word inside it, a short period, runs
+  // (AAAA, 0000, ABCD, 4321) covering run_percent of it, or fewer distinct characters than
+  // distinct_percent of min(length, alphabet size). Random values, edited or not, have none of these.
+  std::vector<std::string> placeholder_words;
+  size_t placeholder_run_length = 4;
+  size_t placeholder_run_percent = 50;
+  size_t placeholder_max_period = 16;
+  size_t placeholder_distinct_percent = 40;
+  size_t short_filler_max_length = 12; // a wrong-length part this short and letters only is filler (ABC, SHORT)
 };
 
 struct RuleSet {

@@ -65,10 +65,76 @@ TEST_CASE("medium: right shape with characters outside base32") {
   auto f = only(fake("token: dt0c01.@@b32:22@@01.@@b32:62@@8a"));
   CHECK(f.severity == Severity::medium);
   CHECK(has_reason(f, "non-base32-characters"));
-  // Too many foreign characters is not an edited token but a made-up one.
+  // A made-up value (runs and repeats) is filler, however many characters are foreign.
   auto made_up =
       only("token: dt0c01.0123456789abcdef01234567.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   CHECK(made_up.severity == Severity::info);
+  CHECK(has_reason(made_up, "placeholder"));
+}
+
+TEST_CASE("medium: random values outside base32, however many characters are off") {
+  // Peers' generators draw from [A-Z0-9] or lowercase: far more than 8 characters are not base32, but the
+  // value is random, not filler.
+  for (const char* t : {"dt0c01.@@upper:alnum:24@@.@@upper:alnum:64@@", "dt0c01.@@lower:alnum:24@@.@@lower:alnum:64@@",
+                        "dt0c01.@@alnum:24@@.@@alnum:64@@", "dt0s02.@@upper:alnum:8@@.@@upper:alnum:64@@"}) {
+    for (const char* seed : {"a", "b", "c", "d", "e", "f", "g", "h"}) {
+      CAPTURE(t);
+      CAPTURE(seed);
+      auto f = only(fake(std::string("token: ") + t, seed));
+      CHECK(f.severity == Severity::medium);
+      CHECK(f.reasons == std::vector<std::string>{"non-base32-characters"});
+    }
+  }
+}
+
+TEST_CASE("info: placeholders are decided by shape") {
+  for (std::string t : {
+           // runs of one character, sequences, short periods
+           "dt0c01.000000000000000000000000.@@b32:64@@",
+           "dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.@@b32:64@@",
+           "dt0c01.0123456789ABCDEFGHIJKLMN.9876543210ZYXWVUTSRQPONMLKJIHGFEDCBA0123456789ABCDEFGHIJKLMNOPQR",
+           "dt0c01.@@b32:24@@.abc123abc123abc123abc123abc123abc123abc123abc123abc123abc123abc1",
+           "dt0c01.AB12AB12AB12AB12AB12AB12.@@b32:64@@",
+           // filler words
+           "dt0c01.YOURPUBLICPARTGOESHERE00.@@b32:64@@",
+           "dt0c01.@@b32:24@@.@@b32:20@@INSERTSECRETHERE@@b32:28@@",
+           // few distinct characters
+           "dt0c01.AABBAABABBBABAABBAABABAB.@@b32:64@@",
+           "dt0c01.@@b32:24@@.A0B1A0B1B0A1B0A0B1A1B0A0B1A0B1B0A1B0A0B1A1B0A0B1A0B1B0A1B0A0B1A1",
+       }) {
+    CAPTURE(t);
+    auto f = only(fake(env + "token: " + t));
+    CHECK(f.severity == Severity::info);
+    CHECK(f.reasons == std::vector<std::string>{"placeholder"});
+  }
+  // The environment id of an agent connection token is not random and is not judged as filler.
+  CHECK(only(fake("token: @@tok:dt0a01:abc12345@@")).severity == Severity::medium);
+}
+
+TEST_CASE("a token outside its alphabet with an environment in the file is high") {
+  for (const char* t : {"dt0c01.@@b32:22@@01.@@b32:62@@8a", "dt0c01.@@upper:alnum:24@@.@@upper:alnum:64@@",
+                        "dt0a01.abc12345.@@hex:60@@ZZZZ"}) {
+    CAPTURE(t);
+    auto f = only(fake(env + "token: " + t));
+    CHECK(f.severity == Severity::high);
+    CHECK(has_reason(f, "environment-url-in-file"));
+  }
+  auto without = only(fake("token: dt0a01.abc12345.@@hex:60@@zqzq"));
+  CHECK(without.severity == Severity::medium);
+  CHECK(without.reasons == std::vector<std::string>{"invalid-characters"});
+}
+
+TEST_CASE("info: short words in place of token parts are filler") {
+  for (const char* t :
+       {"dt0c01.SHORT.SHORT", "dt0c01.abc.def", "dt0s02.CLIENTID.CLIENTSECRET", "dt0c01.@@b32:24@@.short"}) {
+    CAPTURE(t);
+    auto f = only(fake("token: " + std::string(t)));
+    CHECK(f.severity == Severity::info);
+    CHECK(has_reason(f, "placeholder"));
+  }
+  // Wrong lengths with random characters are not a token at all.
+  CHECK(scan(fake("token: dt0c01.@@b32:24@@.@@b32:40@@")).empty());
+  CHECK(scan(fake("token: dt0c01.@@b32:7@@.@@b32:64@@")).empty());
 }
 
 TEST_CASE("medium: less powerful tokens without an environment, high with one") {
