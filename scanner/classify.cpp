@@ -281,13 +281,21 @@ std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t
   return v;
 }
 
-std::optional<Classifier::Verdict> Classifier::legacy_verdict(std::string_view value, bool environment) const {
+std::optional<Classifier::Verdict> Classifier::legacy_verdict(std::string_view value, bool environment,
+                                                              bool generic_context) const {
   const auto& c = m_rules.classification;
   for (const auto& doc : c.doc_placeholder_values)
     if (equals_ci(value, doc)) return Verdict{Severity::info, {"documentation-example"}};
   if (any_full_match(m_masked, value)) return Verdict{Severity::info, {"masked"}};
   if (any_full_match(m_identifier, value)) return std::nullopt; // a name such as testDynatraceAPIToken
-  if (any_full_match(m_placeholder, value) || is_filler(value)) return Verdict{Severity::info, {"placeholder"}};
+  if (any_full_match(m_placeholder, value) || is_filler(value) || is_placeholder_shape(value, "alnum"))
+    return Verdict{Severity::info, {"placeholder"}};
+  // A key that other products use too (Authorization: api-token=..., X-Api-Token:) is no Dynatrace context
+  // by itself: without an environment in the file the value must look like a legacy token (mixed case).
+  if (generic_context && !environment &&
+      !(std::any_of(value.begin(), value.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }) &&
+        std::any_of(value.begin(), value.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; })))
+    return std::nullopt;
   bool tenant = value.size() == 16;
   Verdict v{tenant ? Severity::medium : Severity::high, {"well-formed"}};
   if (tenant) v.reasons.push_back("limited-scope-token");
@@ -344,7 +352,7 @@ std::optional<Finding> Classifier::classify(const RawMatch& match, const FileFac
     verdict = token_verdict(*t, facts.environment_url);
   } else if (rule.id == rule_legacy) {
     f.token_type = value.size() == 16 ? "legacy-tenant-token" : "legacy-api-token";
-    verdict = legacy_verdict(value, facts.environment_url);
+    verdict = legacy_verdict(value, facts.environment_url, match.group == "value_generic");
   } else if (rule.id == rule_url) {
     f.token_type = "unknown";
     verdict = url_verdict(value, f.token_type, f.token_id);

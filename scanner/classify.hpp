@@ -52,7 +52,7 @@ private:
   static std::optional<TokenParts> split_token(std::string_view value);
   const TokenType& token_type(std::string_view prefix) const;
   std::optional<Verdict> token_verdict(const TokenParts& t, bool environment) const;
-  std::optional<Verdict> legacy_verdict(std::string_view value, bool environment) const;
+  std::optional<Verdict> legacy_verdict(std::string_view value, bool environment, bool generic_context) const;
   Verdict url_verdict(std::string_view value, std::string& token_type, std::string& token_id) const;
 
   bool is_doc_example(const TokenParts& t) const;

@@ -45,7 +45,7 @@ CharTable char_table(std::string_view spec) {
 struct Matcher::CompiledRule {
   std::shared_ptr<const RE2> re;
   std::shared_ptr<const RE2> not_followed_by;
-  std::vector<int> value_groups; // capture indexes of the groups named value*
+  std::vector<std::pair<int, std::string>> value_groups; // capture indexes and names of the groups named value*
   int groups = 0;
   CharTable boundary{};
 };
@@ -91,7 +91,7 @@ Matcher::Matcher(const RuleSet& rules, DecodeMode decode)
     assert(c->re->ok()); // validated by the loader
     c->groups = c->re->NumberOfCapturingGroups();
     for (const auto& [name, idx] : c->re->NamedCapturingGroups())
-      if (name.rfind("value", 0) == 0) c->value_groups.push_back(idx);
+      if (name.rfind("value", 0) == 0) c->value_groups.emplace_back(idx, name);
     std::sort(c->value_groups.begin(), c->value_groups.end());
     if (!rule.not_followed_by.empty())
       c->not_followed_by = rule.compiled_not_followed_by ? rule.compiled_not_followed_by
@@ -114,9 +114,11 @@ void Matcher::search_window(std::string_view buf, uint32_t rule, size_t lo, size
     size_t whole_end = static_cast<size_t>(groups[0].data() - buf.data()) + groups[0].size();
     pos = std::max(pos + 1, whole_end);
     const re2::StringPiece* value = nullptr;
-    for (int g : c.value_groups)
+    const std::string* group = nullptr;
+    for (const auto& [g, name] : c.value_groups)
       if (groups[static_cast<size_t>(g)].data() != nullptr) {
         value = &groups[static_cast<size_t>(g)];
+        group = &name;
         break;
       }
     if (value == nullptr || value->empty()) continue;
@@ -130,7 +132,7 @@ void Matcher::search_window(std::string_view buf, uint32_t rule, size_t lo, size
     if (c.not_followed_by &&
         c.not_followed_by->Match(text, ve, std::min(buf.size(), ve + 256), RE2::ANCHOR_START, nullptr, 0))
       continue;
-    out.push_back({rule, vs, ve, std::string(value->data(), value->size()), Decoding::none});
+    out.push_back({rule, vs, ve, std::string(value->data(), value->size()), Decoding::none, *group});
   }
 }
 

@@ -24,6 +24,7 @@ struct RawMatch {
   uint64_t end = 0;
   std::string value; // the matched value as decoded (equals the span's bytes when decoded == none)
   Decoding decoded = Decoding::none;
+  std::string group; // the name of the value group that matched ("value", "value2", "value_generic", ...)
 };
 
 enum class DecodeMode { off, on };

@@ -185,6 +185,34 @@ TEST_CASE("info: identifiers, masked values, the documentation example and fille
   }
 }
 
+TEST_CASE("a legacy value is bounded on both sides, base64 characters included") {
+  // The first 21 characters of a longer base64 value are not a legacy token.
+  for (const char* v : {"@@legacy:21@@+Qw=", "@@legacy:21@@/a", "@@legacy:21@@=", "@@legacy:21@@+"}) {
+    CAPTURE(std::string(v));
+    CHECK(scan(fake(std::string("SOME_API_TOKEN=") + v)).empty());
+  }
+  CHECK(only(fake("SOME_API_TOKEN=@@legacy:21@@ # rotated")).severity == Severity::high);
+}
+
+TEST_CASE("a generic api-token key is judged by the value's shape") {
+  // Authorization: api-token=... and X-Api-Token are other products' headers too.
+  CHECK(scan(fake("Authorization: api-token=@@lower:legacy:21@@")).empty());
+  CHECK(scan(fake("X-Api-Token: @@hex:21@@")).empty());
+  CHECK(scan(fake("api-token: @@upper:legacy:21@@")).empty());
+  // A mixed-case random value still looks like a legacy token, and an environment makes it Dynatrace's.
+  CHECK(only(fake("Authorization: api-token=@@legacy:21@@")).severity == Severity::high);
+  CHECK(only(fake(env + "X-Api-Token: @@lower:legacy:21@@")).severity == Severity::critical);
+  // Dynatrace keys are not generic: the value's case does not matter there.
+  CHECK(only(fake("DT_API_TOKEN=@@lower:legacy:21@@")).severity == Severity::high);
+  CHECK(only(fake("dynatrace.api-token=@@lower:legacy:21@@")).severity == Severity::high);
+}
+
+TEST_CASE("legacy values of a placeholder shape are filler") {
+  auto f = only("apiToken: abcdefghijklmnopqrstu");
+  CHECK(f.severity == Severity::info);
+  CHECK(has_reason(f, "placeholder"));
+}
+
 TEST_CASE("identifier-shaped legacy values are not findings") {
   CHECK(scan("apiToken: testDynatraceAPIToken").empty());
   CHECK(scan("Authorization: Api-Token $DT_API_TOKEN").empty());
