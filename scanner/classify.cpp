@@ -137,12 +137,10 @@ std::string token_id_of(std::string_view value) {
   auto first = value.find('.');
   if (first == std::string_view::npos) return {};
   std::string_view prefix = value.substr(0, first);
+  // dt0a02 tenant tokens have no public part: the part after the prefix is (part of) the secret.
+  if (prefix == "dt0a02") return std::string(prefix);
   auto second = value.find('.', first + 1);
-  if (second == std::string_view::npos) {
-    // dt0a02 tenant tokens have no public part: the part after the prefix is the secret.
-    if (prefix == "dt0a02") return std::string(prefix);
-    return std::string(value); // an identifier alone
-  }
+  if (second == std::string_view::npos) return std::string(value); // an identifier alone
   return std::string(value.substr(0, second));
 }
 
@@ -249,6 +247,20 @@ std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t
                                                : std::find(type.public_lengths.begin(), type.public_lengths.end(),
                                                            t.public_part.size()) != type.public_lengths.end();
   bool secret_ok = type.secret_length == 0 ? !t.has_secret : t.secret_part.size() == type.secret_length;
+  if (public_ok && t.has_secret && type.secret_length == 0 &&
+      std::find(type.malformed_secret_lengths.begin(), type.malformed_secret_lengths.end(), t.secret_part.size()) !=
+          type.malformed_secret_lengths.end() &&
+      all_of(t.secret_part, alphabet(type.secret_alphabet))) {
+    // A part the type does not have (dt0a02.<24>.<64>): probably a real token in a shape dtscan does
+    // not know, so reported like a token outside its alphabet.
+    Verdict v{Severity::medium, {"malformed"}};
+    if (!type.strong) v.reasons.push_back("limited-scope-token");
+    if (environment) {
+      v.severity = Severity::high;
+      v.reasons.push_back("environment-url-in-file");
+    }
+    return v;
+  }
   if (!public_ok || !secret_ok) {
     // Short words in place of a part (dt0c01.SHORT.SHORT) are filler; other wrong lengths are no token.
     if (is_short_filler(t.public_part) || (t.has_secret && is_short_filler(t.secret_part)))

@@ -180,6 +180,13 @@ public:
     if (!alphabets.count(t.public_alphabet) || !alphabets.count(t.secret_alphabet))
       fail(where, "alphabets must be base32, hex, alnum or envid");
     if (auto it = obj.find("strong"); it != obj.end()) t.strong = it->get<bool>();
+    if (auto it = obj.find("malformed_secret_lengths"); it != obj.end()) {
+      if (!it->is_array()) fail(where, "\"malformed_secret_lengths\" must be an array of numbers");
+      for (const auto& v : *it) {
+        if (!v.is_number_unsigned()) fail(where, "\"malformed_secret_lengths\" must hold numbers");
+        t.malformed_secret_lengths.push_back(v.get<size_t>());
+      }
+    }
     return t;
   }
 

@@ -58,6 +58,8 @@ struct TokenType {
   std::string public_alphabet;        // "base32", "hex", "alnum", "envid"
   std::string secret_alphabet;
   bool strong = true; // strong: high without environment; weak: medium without
+  // Secret lengths of a part the type does not have (dt0a02.<24>.<64>): reported as malformed, not dropped.
+  std::vector<size_t> malformed_secret_lengths;
 };
 
 struct Classification {

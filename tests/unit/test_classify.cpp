@@ -124,6 +124,20 @@ TEST_CASE("a token outside its alphabet with an environment in the file is high"
   CHECK(without.reasons == std::vector<std::string>{"invalid-characters"});
 }
 
+TEST_CASE("a three-part dt0a02 string is a malformed tenant token") {
+  auto f = only(fake("tenantToken: dt0a02.@@alnum:24@@.@@alnum:64@@"));
+  CHECK(f.rule_id == "dynatrace-token");
+  CHECK(f.severity == Severity::medium);
+  CHECK(f.reasons == std::vector<std::string>{"malformed", "limited-scope-token"});
+  CHECK(f.token_id == "dt0a02"); // no part of a tenant token is shown
+  CHECK(f.redacted == "dt0a02.****");
+  auto with_env = only(fake(env + "tenantToken: dt0a02.@@alnum:24@@.@@alnum:64@@"));
+  CHECK(with_env.severity == Severity::high);
+  CHECK(has_reason(with_env, "environment-url-in-file"));
+  // Other third parts are not this shape.
+  CHECK(scan(fake("tenantToken: dt0a02.@@alnum:24@@.@@alnum:40@@")).empty());
+}
+
 TEST_CASE("info: short words in place of token parts are filler") {
   for (const char* t :
        {"dt0c01.SHORT.SHORT", "dt0c01.abc.def", "dt0s02.CLIENTID.CLIENTSECRET", "dt0c01.@@b32:24@@.short"}) {
