@@ -152,6 +152,7 @@ std::string redact(std::string_view value, std::string_view token_id) {
 Classifier::Classifier(const RuleSet& rules)
     : m_rules(rules), m_placeholder(compile_all(rules.classification.placeholder_patterns)),
       m_masked(compile_all(rules.classification.masked_patterns)),
+      m_masked_secret(compile_all(rules.classification.masked_secret_patterns)),
       m_identifier(compile_all(rules.classification.identifier_patterns)),
       m_filler(compile_all(rules.classification.filler_patterns)),
       m_test_path(compile_all(rules.classification.test_path_patterns)) {}
@@ -183,7 +184,8 @@ std::optional<Classifier::TokenParts> Classifier::split_token(std::string_view v
     t.has_secret = true;
   }
   if (t.public_part.empty() || (t.has_secret && t.secret_part.empty())) return std::nullopt;
-  if (auto third = t.secret_part.find('.'); third != std::string_view::npos) {
+  // A secret part of dots ("dt0c01.<id>....") is an ellipsis, not a fourth part.
+  if (auto third = t.secret_part.find('.'); third != std::string_view::npos && third > 0) {
     t.extra_part = true; // a mutation such as the documentation example with a fourth part
     t.secret_part = t.secret_part.substr(0, third);
   }
@@ -236,7 +238,8 @@ bool Classifier::is_short_filler(std::string_view part) const {
 }
 
 std::optional<Classifier::Verdict> Classifier::token_verdict(const TokenParts& t, bool environment) const {
-  if (any_full_match(m_masked, t.public_part) || (t.has_secret && any_full_match(m_masked, t.secret_part)))
+  if (any_full_match(m_masked, t.public_part) ||
+      (t.has_secret && (any_full_match(m_masked, t.secret_part) || any_full_match(m_masked_secret, t.secret_part))))
     return Verdict{Severity::info, {"masked"}};
   if (is_doc_example(t)) return Verdict{Severity::info, {"documentation-example"}};
   if (t.extra_part) return std::nullopt; // four parts: not a token

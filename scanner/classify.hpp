@@ -62,7 +62,7 @@ private:
   bool any_full_match(const std::vector<std::unique_ptr<re2::RE2>>& res, std::string_view s) const;
 
   const RuleSet& m_rules;
-  std::vector<std::unique_ptr<re2::RE2>> m_placeholder, m_masked, m_identifier, m_filler, m_test_path;
+  std::vector<std::unique_ptr<re2::RE2>> m_placeholder, m_masked, m_masked_secret, m_identifier, m_filler, m_test_path;
 };
 
 // The id that may be shown for a dt0 token (prefix and public part; just the prefix for dt0a02).

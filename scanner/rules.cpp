@@ -203,6 +203,7 @@ public:
     c.doc_placeholder_values = strings_of(obj, "doc_placeholder_values", where);
     c.placeholder_patterns = regexes_of(obj, "placeholder_patterns", where);
     c.masked_patterns = regexes_of(obj, "masked_patterns", where);
+    c.masked_secret_patterns = regexes_of(obj, "masked_secret_patterns", where);
     c.identifier_patterns = regexes_of(obj, "identifier_patterns", where);
     c.filler_patterns = regexes_of(obj, "filler_patterns", where);
     c.environment_url_patterns = regexes_of(obj, "environment_url_patterns", where);

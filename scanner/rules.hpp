@@ -70,12 +70,13 @@ struct Classification {
   std::vector<std::string> doc_placeholder_values;      // other documentation placeholder values
   std::vector<std::string> placeholder_patterns;        // RE2, full match: a value that is a placeholder
   std::vector<std::string> masked_patterns;             // RE2, full match: a redacted / masked value
-  std::vector<std::string> identifier_patterns;         // RE2, full match: a legacy-length value that is a name
-  std::vector<std::string> filler_patterns;             // RE2, full match: a filler token part (XXXX, ABC)
-  std::vector<std::string> environment_url_patterns;    // RE2 with a named group "host"
-  std::vector<std::string> environment_url_keywords;    // literals; env patterns are tried only near them
-  std::vector<std::string> non_environment_hosts;       // hosts that never count as an environment
-  std::vector<std::string> test_path_patterns;          // RE2, partial match on the path
+  std::vector<std::string> masked_secret_patterns;   // RE2, full match: a dt0 token's masked secret part (*, <hidden>)
+  std::vector<std::string> identifier_patterns;      // RE2, full match: a legacy-length value that is a name
+  std::vector<std::string> filler_patterns;          // RE2, full match: a filler token part (XXXX, ABC)
+  std::vector<std::string> environment_url_patterns; // RE2 with a named group "host"
+  std::vector<std::string> environment_url_keywords; // literals; env patterns are tried only near them
+  std::vector<std::string> non_environment_hosts;    // hosts that never count as an environment
+  std::vector<std::string> test_path_patterns;       // RE2, partial match on the path
   size_t unknown_value_min_length = 16; // an unrecognised api-token= value this long is "probably a secret"
   // Placeholder shapes of a token part (classify.cpp): a filler word inside it, a short period, runs
   // (AAAA, 0000, ABCD, 4321) covering run_percent of it, or fewer distinct characters than

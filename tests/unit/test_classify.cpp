@@ -227,6 +227,21 @@ TEST_CASE("legacy values of a placeholder shape are filler") {
   CHECK(has_reason(f, "placeholder"));
 }
 
+TEST_CASE("info: a token id followed by a masked secret, in every style") {
+  for (std::string secret :
+       {"*", "**", "***", "<hidden>", "<secret part>", "[MASKED]", "(hidden)", "{redacted}", "…", "...", "••••"}) {
+    CAPTURE(secret);
+    for (const char* id : {"dt0c01.@@b32:24@@", "dt0s02.@@b32:8@@"}) {
+      auto f = only(fake(env + "token: " + id + "." + secret + "\n"));
+      CHECK(f.rule_id == "dynatrace-token");
+      CHECK(f.severity == Severity::info);
+      CHECK(f.reasons == std::vector<std::string>{"masked"});
+    }
+  }
+  // A masked style in a URL value keeps its own meaning: <your-token> is a placeholder (low).
+  CHECK(only("https://h.example/x?api-token=<your-token>").severity == Severity::low);
+}
+
 TEST_CASE("identifier-shaped legacy values are not findings") {
   CHECK(scan("apiToken: testDynatraceAPIToken").empty());
   CHECK(scan("Authorization: Api-Token $DT_API_TOKEN").empty());
