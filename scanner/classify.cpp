@@ -383,6 +383,7 @@ std::optional<Finding> Classifier::classify(const RawMatch& match, const FileFac
   if (!verdict) return std::nullopt;
   f.severity = verdict->severity;
   f.reasons = std::move(verdict->reasons);
+  if (match.obfuscated) f.reasons.push_back("obfuscated");
   if (facts.test_path) f.reasons.push_back("test-path");
   f.redacted = rule.id == rule_id_only ? f.token_id : redact(value, f.token_id);
   f.fingerprint = sha256_hex(value);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstring>
 #include <map>
 
 namespace dtscan {
@@ -206,9 +207,61 @@ void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatc
     flush(rule);
 }
 
+// Invisible characters (zero-width space, soft hyphen, BOM, ...) inside a token hide it from the rules,
+// yet a copy-paste drops them and the token works. When the buffer holds any, it is scanned again with
+// them removed; matches whose span held one are kept, marked obfuscated, at their span in buf.
+void Matcher::find_obfuscated(std::string_view buf, std::vector<RawMatch>& out) const {
+  const auto& invisible = m_rules.classification.invisible_characters;
+  auto at = [&](size_t i) -> size_t { // length of the invisible character at buf[i], or 0
+    for (const auto& ch : invisible)
+      if (!ch.empty() && buf.compare(i, ch.size(), ch) == 0) return ch.size();
+    return 0;
+  };
+  bool any = std::any_of(invisible.begin(), invisible.end(), [&](const std::string& ch) {
+    return !ch.empty() && memmem(buf.data(), buf.size(), ch.data(), ch.size()) != nullptr;
+  });
+  if (!any) return;
+  std::string stripped;
+  std::vector<uint64_t> source; // source[i]: offset in buf of stripped byte i
+  stripped.reserve(buf.size());
+  source.reserve(buf.size() + 1);
+  for (size_t i = 0; i < buf.size();) {
+    // Every listed character is a multi-byte UTF-8 sequence: ASCII bytes are copied without a look-up.
+    if (static_cast<unsigned char>(buf[i]) < 0x80) {
+      stripped += buf[i];
+      source.push_back(i);
+      ++i;
+      continue;
+    }
+    if (size_t n = at(i)) {
+      i += n;
+      continue;
+    }
+    stripped += buf[i];
+    source.push_back(i);
+    ++i;
+  }
+  std::vector<RawMatch> inner;
+  find_at_depth(stripped, 0, inner);
+  for (auto& m : inner) {
+    if (m.end <= m.start) continue;
+    uint64_t start = source[m.start], end = source[m.end - 1] + 1;
+    if (end - start == m.end - m.start) { // nothing was removed inside: found as written already
+      wipe(m.value);
+      continue;
+    }
+    m.start = start;
+    m.end = end;
+    m.obfuscated = true;
+    out.push_back(std::move(m));
+  }
+  wipe(stripped);
+}
+
 void Matcher::find(std::string_view buf, std::vector<RawMatch>& out) const {
   size_t first = out.size();
   find_at_depth(buf, 0, out);
+  find_obfuscated(buf, out);
   // Several keyword hits can find the same match: keep one. The same span found as written and decoded
   // is kept twice; the file scanner's collapse decides which reading wins.
   auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);

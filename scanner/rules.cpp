@@ -210,6 +210,7 @@ public:
     c.environment_url_keywords = strings_of(obj, "environment_url_keywords", where);
     c.non_environment_hosts = strings_of(obj, "non_environment_hosts", where);
     c.test_path_patterns = regexes_of(obj, "test_path_patterns", where);
+    c.invisible_characters = strings_of(obj, "invisible_characters", where);
     if (auto it = obj.find("unknown_value_min_length"); it != obj.end()) c.unknown_value_min_length = it->get<size_t>();
     c.placeholder_words = strings_of(obj, "placeholder_words", where);
     auto number = [&](const char* key, size_t& out) {

@@ -77,6 +77,7 @@ struct Classification {
   std::vector<std::string> environment_url_keywords; // literals; env patterns are tried only near them
   std::vector<std::string> non_environment_hosts;    // hosts that never count as an environment
   std::vector<std::string> test_path_patterns;       // RE2, partial match on the path
+  std::vector<std::string> invisible_characters;     // UTF-8 sequences a scan also looks through (U+200B)
   size_t unknown_value_min_length = 16; // an unrecognised api-token= value this long is "probably a secret"
   // Placeholder shapes of a token part (classify.cpp): a filler word inside it, a short period, runs
   // (AAAA, 0000, ABCD, 4321) covering run_percent of it, or fewer distinct characters than

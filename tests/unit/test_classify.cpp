@@ -242,6 +242,31 @@ TEST_CASE("info: a token id followed by a masked secret, in every style") {
   CHECK(only("https://h.example/x?api-token=<your-token>").severity == Severity::low);
 }
 
+TEST_CASE("invisible characters inside a token do not hide it") {
+  const std::string zwsp = "\u200b", shy = "\u00ad", bom = "\ufeff";
+  std::string token = fake("@@dt0c01@@");
+  auto clean = only("token: " + token);
+  for (size_t at : {size_t(2), size_t(12), size_t(31), size_t(32), size_t(60)})
+    for (const std::string& ch : {zwsp, shy, bom}) {
+      CAPTURE(at);
+      std::string hidden = token.substr(0, at) + ch + token.substr(at);
+      auto f = only("token: " + hidden + "\n");
+      CHECK(f.severity == Severity::high);
+      CHECK(f.reasons == std::vector<std::string>{"well-formed", "obfuscated"});
+      CHECK(f.fingerprint == clean.fingerprint); // the value that works once the character is gone
+      CHECK(f.column == 8);
+      CHECK(f.end_column == 8 + hidden.size());
+    }
+  // Legacy tokens too, and the environment still counts.
+  std::string legacy = fake("@@legacy:21@@");
+  auto l = only(env + "Authorization: Api-Token " + legacy.substr(0, 9) + zwsp + legacy.substr(9));
+  CHECK(l.severity == Severity::critical);
+  CHECK(l.reasons.back() == "obfuscated");
+  // A byte-order mark before a token is not inside it.
+  CHECK(only(bom + "token: " + token).reasons == std::vector<std::string>{"well-formed"});
+  CHECK(only("token: " + zwsp + token + zwsp).reasons == std::vector<std::string>{"well-formed"});
+}
+
 TEST_CASE("identifier-shaped legacy values are not findings") {
   CHECK(scan("apiToken: testDynatraceAPIToken").empty());
   CHECK(scan("Authorization: Api-Token $DT_API_TOKEN").empty());
