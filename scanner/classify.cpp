@@ -227,9 +227,12 @@ bool Classifier::is_placeholder_shape(std::string_view part, const std::string& 
                   [&](const std::string& w) { return contains_ci(part, w); }))
     return true;
   if (has_short_period(part, c.placeholder_max_period)) return true;
-  if (run_coverage(part, c.placeholder_run_length) * 100 >= part.size() * c.placeholder_run_percent) return true;
+  // Runs and diversity say little about a short part (an 8-character public part holds a run of four in
+  // one random value of a few thousand): runs must cover two run lengths, diversity needs 16 characters.
+  size_t covered = run_coverage(part, c.placeholder_run_length);
+  if (covered >= 2 * c.placeholder_run_length && covered * 100 >= part.size() * c.placeholder_run_percent) return true;
   size_t span = std::min(part.size(), alphabet_size(alphabet_name));
-  return distinct_chars(part) * 100 < span * c.placeholder_distinct_percent;
+  return part.size() >= 16 && distinct_chars(part) * 100 < span * c.placeholder_distinct_percent;
 }
 
 bool Classifier::is_short_filler(std::string_view part) const {

@@ -107,6 +107,17 @@ TEST_CASE("info: placeholders are decided by shape") {
     CHECK(f.severity == Severity::info);
     CHECK(f.reasons == std::vector<std::string>{"placeholder"});
   }
+  // Random values of the generators' alphabets are never a placeholder shape (short public parts
+  // included), over many seeds.
+  for (int i = 0; i < 300; ++i) {
+    std::string seed = "shape-" + std::to_string(i);
+    for (const char* t : {"@@dt0c01@@", "@@tok:dt0s02:8@@", "@@tok:dt0a01:abc12345@@", "@@tenant:dt0a02@@",
+                          "dt0c01.@@upper:alnum:24@@.@@upper:alnum:64@@"}) {
+      auto f = only(fake(std::string("token: ") + t, seed));
+      CAPTURE(seed);
+      CHECK_FALSE(has_reason(f, "placeholder"));
+    }
+  }
   // The environment id of an agent connection token is not random and is not judged as filler.
   CHECK(only(fake("token: @@tok:dt0a01:abc12345@@")).severity == Severity::medium);
 }
