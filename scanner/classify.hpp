@@ -52,15 +52,17 @@ private:
   static std::optional<TokenParts> split_token(std::string_view value);
   const TokenType& token_type(std::string_view prefix) const;
   std::optional<Verdict> token_verdict(const TokenParts& t, bool environment) const;
-  std::optional<Verdict> legacy_verdict(std::string_view value, bool environment) const;
+  std::optional<Verdict> legacy_verdict(std::string_view value, bool environment, bool generic_context) const;
   Verdict url_verdict(std::string_view value, std::string& token_type, std::string& token_id) const;
 
   bool is_doc_example(const TokenParts& t) const;
   bool is_filler(std::string_view part) const;
+  bool is_placeholder_shape(std::string_view part, const std::string& alphabet_name) const;
+  bool is_short_filler(std::string_view part) const;
   bool any_full_match(const std::vector<std::unique_ptr<re2::RE2>>& res, std::string_view s) const;
 
   const RuleSet& m_rules;
-  std::vector<std::unique_ptr<re2::RE2>> m_placeholder, m_masked, m_identifier, m_filler, m_test_path;
+  std::vector<std::unique_ptr<re2::RE2>> m_placeholder, m_masked, m_masked_secret, m_identifier, m_filler, m_test_path;
 };
 
 // The id that may be shown for a dt0 token (prefix and public part; just the prefix for dt0a02).

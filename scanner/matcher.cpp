@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstring>
 #include <map>
 
 namespace dtscan {
@@ -45,7 +46,7 @@ CharTable char_table(std::string_view spec) {
 struct Matcher::CompiledRule {
   std::shared_ptr<const RE2> re;
   std::shared_ptr<const RE2> not_followed_by;
-  std::vector<int> value_groups; // capture indexes of the groups named value*
+  std::vector<std::pair<int, std::string>> value_groups; // capture indexes and names of the groups named value*
   int groups = 0;
   CharTable boundary{};
 };
@@ -91,7 +92,7 @@ Matcher::Matcher(const RuleSet& rules, DecodeMode decode)
     assert(c->re->ok()); // validated by the loader
     c->groups = c->re->NumberOfCapturingGroups();
     for (const auto& [name, idx] : c->re->NamedCapturingGroups())
-      if (name.rfind("value", 0) == 0) c->value_groups.push_back(idx);
+      if (name.rfind("value", 0) == 0) c->value_groups.emplace_back(idx, name);
     std::sort(c->value_groups.begin(), c->value_groups.end());
     if (!rule.not_followed_by.empty())
       c->not_followed_by = rule.compiled_not_followed_by ? rule.compiled_not_followed_by
@@ -114,9 +115,11 @@ void Matcher::search_window(std::string_view buf, uint32_t rule, size_t lo, size
     size_t whole_end = static_cast<size_t>(groups[0].data() - buf.data()) + groups[0].size();
     pos = std::max(pos + 1, whole_end);
     const re2::StringPiece* value = nullptr;
-    for (int g : c.value_groups)
+    const std::string* group = nullptr;
+    for (const auto& [g, name] : c.value_groups)
       if (groups[static_cast<size_t>(g)].data() != nullptr) {
         value = &groups[static_cast<size_t>(g)];
+        group = &name;
         break;
       }
     if (value == nullptr || value->empty()) continue;
@@ -130,7 +133,7 @@ void Matcher::search_window(std::string_view buf, uint32_t rule, size_t lo, size
     if (c.not_followed_by &&
         c.not_followed_by->Match(text, ve, std::min(buf.size(), ve + 256), RE2::ANCHOR_START, nullptr, 0))
       continue;
-    out.push_back({rule, vs, ve, std::string(value->data(), value->size()), Decoding::none});
+    out.push_back({rule, vs, ve, std::string(value->data(), value->size()), Decoding::none, *group});
   }
 }
 
@@ -204,9 +207,61 @@ void Matcher::find_at_depth(std::string_view buf, int depth, std::vector<RawMatc
     flush(rule);
 }
 
+// Invisible characters (zero-width space, soft hyphen, BOM, ...) inside a token hide it from the rules,
+// yet a copy-paste drops them and the token works. When the buffer holds any, it is scanned again with
+// them removed; matches whose span held one are kept, marked obfuscated, at their span in buf.
+void Matcher::find_obfuscated(std::string_view buf, std::vector<RawMatch>& out) const {
+  const auto& invisible = m_rules.classification.invisible_characters;
+  auto at = [&](size_t i) -> size_t { // length of the invisible character at buf[i], or 0
+    for (const auto& ch : invisible)
+      if (!ch.empty() && buf.compare(i, ch.size(), ch) == 0) return ch.size();
+    return 0;
+  };
+  bool any = std::any_of(invisible.begin(), invisible.end(), [&](const std::string& ch) {
+    return !ch.empty() && memmem(buf.data(), buf.size(), ch.data(), ch.size()) != nullptr;
+  });
+  if (!any) return;
+  std::string stripped;
+  std::vector<uint64_t> source; // source[i]: offset in buf of stripped byte i
+  stripped.reserve(buf.size());
+  source.reserve(buf.size() + 1);
+  for (size_t i = 0; i < buf.size();) {
+    // Every listed character is a multi-byte UTF-8 sequence: ASCII bytes are copied without a look-up.
+    if (static_cast<unsigned char>(buf[i]) < 0x80) {
+      stripped += buf[i];
+      source.push_back(i);
+      ++i;
+      continue;
+    }
+    if (size_t n = at(i)) {
+      i += n;
+      continue;
+    }
+    stripped += buf[i];
+    source.push_back(i);
+    ++i;
+  }
+  std::vector<RawMatch> inner;
+  find_at_depth(stripped, 0, inner);
+  for (auto& m : inner) {
+    if (m.end <= m.start) continue;
+    uint64_t start = source[m.start], end = source[m.end - 1] + 1;
+    if (end - start == m.end - m.start) { // nothing was removed inside: found as written already
+      wipe(m.value);
+      continue;
+    }
+    m.start = start;
+    m.end = end;
+    m.obfuscated = true;
+    out.push_back(std::move(m));
+  }
+  wipe(stripped);
+}
+
 void Matcher::find(std::string_view buf, std::vector<RawMatch>& out) const {
   size_t first = out.size();
   find_at_depth(buf, 0, out);
+  find_obfuscated(buf, out);
   // Several keyword hits can find the same match: keep one. The same span found as written and decoded
   // is kept twice; the file scanner's collapse decides which reading wins.
   auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);

@@ -24,6 +24,8 @@ struct RawMatch {
   uint64_t end = 0;
   std::string value; // the matched value as decoded (equals the span's bytes when decoded == none)
   Decoding decoded = Decoding::none;
+  std::string group;       // the name of the value group that matched ("value", "value2", "value_generic", ...)
+  bool obfuscated = false; // found only once invisible characters inside the span were removed
 };
 
 enum class DecodeMode { off, on };
@@ -45,6 +47,7 @@ public:
 private:
   struct CompiledRule;
   void find_at_depth(std::string_view buf, int depth, std::vector<RawMatch>& out) const;
+  void find_obfuscated(std::string_view buf, std::vector<RawMatch>& out) const;
   void search_window(std::string_view buf, uint32_t rule, size_t lo, size_t hi, std::vector<RawMatch>& out) const;
 
   const RuleSet& m_rules;

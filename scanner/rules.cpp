@@ -180,6 +180,13 @@ public:
     if (!alphabets.count(t.public_alphabet) || !alphabets.count(t.secret_alphabet))
       fail(where, "alphabets must be base32, hex, alnum or envid");
     if (auto it = obj.find("strong"); it != obj.end()) t.strong = it->get<bool>();
+    if (auto it = obj.find("malformed_secret_lengths"); it != obj.end()) {
+      if (!it->is_array()) fail(where, "\"malformed_secret_lengths\" must be an array of numbers");
+      for (const auto& v : *it) {
+        if (!v.is_number_unsigned()) fail(where, "\"malformed_secret_lengths\" must hold numbers");
+        t.malformed_secret_lengths.push_back(v.get<size_t>());
+      }
+    }
     return t;
   }
 
@@ -196,14 +203,27 @@ public:
     c.doc_placeholder_values = strings_of(obj, "doc_placeholder_values", where);
     c.placeholder_patterns = regexes_of(obj, "placeholder_patterns", where);
     c.masked_patterns = regexes_of(obj, "masked_patterns", where);
+    c.masked_secret_patterns = regexes_of(obj, "masked_secret_patterns", where);
     c.identifier_patterns = regexes_of(obj, "identifier_patterns", where);
     c.filler_patterns = regexes_of(obj, "filler_patterns", where);
     c.environment_url_patterns = regexes_of(obj, "environment_url_patterns", where);
     c.environment_url_keywords = strings_of(obj, "environment_url_keywords", where);
     c.non_environment_hosts = strings_of(obj, "non_environment_hosts", where);
     c.test_path_patterns = regexes_of(obj, "test_path_patterns", where);
+    c.invisible_characters = strings_of(obj, "invisible_characters", where);
     if (auto it = obj.find("unknown_value_min_length"); it != obj.end()) c.unknown_value_min_length = it->get<size_t>();
-    if (auto it = obj.find("hand_edited_max_invalid"); it != obj.end()) c.hand_edited_max_invalid = it->get<size_t>();
+    c.placeholder_words = strings_of(obj, "placeholder_words", where);
+    auto number = [&](const char* key, size_t& out) {
+      if (auto it = obj.find(key); it != obj.end()) {
+        if (!it->is_number_unsigned()) fail(where, fmt::format("\"{}\" must be a number", key));
+        out = it->get<size_t>();
+      }
+    };
+    number("placeholder_run_length", c.placeholder_run_length);
+    number("placeholder_run_percent", c.placeholder_run_percent);
+    number("placeholder_max_period", c.placeholder_max_period);
+    number("placeholder_distinct_percent", c.placeholder_distinct_percent);
+    number("short_filler_max_length", c.short_filler_max_length);
     return c;
   }
 

@@ -58,6 +58,8 @@ struct TokenType {
   std::string public_alphabet;        // "base32", "hex", "alnum", "envid"
   std::string secret_alphabet;
   bool strong = true; // strong: high without environment; weak: medium without
+  // Secret lengths of a part the type does not have (dt0a02.<24>.<64>): reported as malformed, not dropped.
+  std::vector<size_t> malformed_secret_lengths;
 };
 
 struct Classification {
@@ -68,14 +70,24 @@ struct Classification {
   std::vector<std::string> doc_placeholder_values;      // other documentation placeholder values
   std::vector<std::string> placeholder_patterns;        // RE2, full match: a value that is a placeholder
   std::vector<std::string> masked_patterns;             // RE2, full match: a redacted / masked value
-  std::vector<std::string> identifier_patterns;         // RE2, full match: a legacy-length value that is a name
-  std::vector<std::string> filler_patterns;             // RE2, full match: a filler token part (XXXX, ABC)
-  std::vector<std::string> environment_url_patterns;    // RE2 with a named group "host"
-  std::vector<std::string> environment_url_keywords;    // literals; env patterns are tried only near them
-  std::vector<std::string> non_environment_hosts;       // hosts that never count as an environment
-  std::vector<std::string> test_path_patterns;          // RE2, partial match on the path
+  std::vector<std::string> masked_secret_patterns;   // RE2, full match: a dt0 token's masked secret part (*, <hidden>)
+  std::vector<std::string> identifier_patterns;      // RE2, full match: a legacy-length value that is a name
+  std::vector<std::string> filler_patterns;          // RE2, full match: a filler token part (XXXX, ABC)
+  std::vector<std::string> environment_url_patterns; // RE2 with a named group "host"
+  std::vector<std::string> environment_url_keywords; // literals; env patterns are tried only near them
+  std::vector<std::string> non_environment_hosts;    // hosts that never count as an environment
+  std::vector<std::string> test_path_patterns;       // RE2, partial match on the path
+  std::vector<std::string> invisible_characters;     // UTF-8 sequences a scan also looks through (U+200B)
   size_t unknown_value_min_length = 16; // an unrecognised api-token= value this long is "probably a secret"
-  size_t hand_edited_max_invalid = 8;   // a right-shaped token with at most this many bad characters was edited
+  // Placeholder shapes of a token part (classify.cpp): a filler word inside it, a short period, runs
+  // (AAAA, 0000, ABCD, 4321) covering run_percent of it, or fewer distinct characters than
+  // distinct_percent of min(length, alphabet size). Random values, edited or not, have none of these.
+  std::vector<std::string> placeholder_words;
+  size_t placeholder_run_length = 4;
+  size_t placeholder_run_percent = 50;
+  size_t placeholder_max_period = 16;
+  size_t placeholder_distinct_percent = 40;
+  size_t short_filler_max_length = 12; // a wrong-length part this short and letters only is filler (ABC, SHORT)
 };
 
 struct RuleSet {

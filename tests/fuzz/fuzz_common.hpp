@@ -6,6 +6,7 @@
 
 #include "scanner/file_scan.hpp"
 #include "scanner/finding.hpp"
+#include "scanner/rules.hpp"
 #include "scanner/sha256.hpp"
 
 #include <algorithm>
@@ -150,11 +151,25 @@ inline void check_findings(std::string_view text, const FileOutcome& out, Secret
     } else {
       FUZZ_CHECK(!f.secret.empty());
       FUZZ_CHECK_MSG(f.fingerprint == sha256_hex(f.secret), "the fingerprint is not the SHA-256 of the value");
-      // A value found as written is exactly the bytes at its span.
-      if (f.decoded == Decoding::none)
-        FUZZ_CHECK_MSG(text.substr(start, end - start) == f.secret, "span \"" +
-                                                                        escaped(text.substr(start, end - start)) +
-                                                                        "\" != value \"" + escaped(f.secret) + "\"");
+      // A value found as written is exactly the bytes at its span; an obfuscated one, the bytes without the
+      // invisible characters that hid it (and it had some).
+      std::string span(text.substr(start, end - start));
+      if (f.decoded == Decoding::none &&
+          std::find(f.reasons.begin(), f.reasons.end(), "obfuscated") != f.reasons.end()) {
+        static const RuleSet builtin = load_rules({});
+        std::string visible;
+        for (size_t i = 0; i < span.size();) {
+          size_t n = 0;
+          for (const auto& ch : builtin.classification.invisible_characters)
+            if (!ch.empty() && span.compare(i, ch.size(), ch) == 0) n = ch.size();
+          if (n == 0) visible += span[i++];
+          i += n;
+        }
+        FUZZ_CHECK_MSG(visible == f.secret && visible.size() < span.size(),
+                       "obfuscated span \"" + escaped(span) + "\" != value \"" + escaped(f.secret) + "\"");
+      } else if (f.decoded == Decoding::none) {
+        FUZZ_CHECK_MSG(span == f.secret, "span \"" + escaped(span) + "\" != value \"" + escaped(f.secret) + "\"");
+      }
     }
   }
 }
