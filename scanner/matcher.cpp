@@ -217,10 +217,23 @@ void Matcher::find_obfuscated(std::string_view buf, std::vector<RawMatch>& out) 
       if (!ch.empty() && buf.compare(i, ch.size(), ch) == 0) return ch.size();
     return 0;
   };
-  bool any = std::any_of(invisible.begin(), invisible.end(), [&](const std::string& ch) {
-    return !ch.empty() && memmem(buf.data(), buf.size(), ch.data(), ch.size()) != nullptr;
-  });
-  if (!any) return;
+  // This test runs on every buffer: one memchr per distinct lead byte (all such characters start with
+  // one of a few bytes >= 0x80, rare in most text), not one substring search per character.
+  auto any_invisible = [&] {
+    std::array<bool, 256> lead{};
+    for (const auto& ch : invisible) {
+      if (ch.empty() || lead[static_cast<unsigned char>(ch[0])]) continue;
+      lead[static_cast<unsigned char>(ch[0])] = true;
+      for (const char* p = buf.data(); p != nullptr && p < buf.data() + buf.size();) {
+        p = static_cast<const char*>(std::memchr(p, ch[0], static_cast<size_t>(buf.data() + buf.size() - p)));
+        if (p == nullptr) break;
+        if (at(static_cast<size_t>(p - buf.data()))) return true;
+        ++p;
+      }
+    }
+    return false;
+  };
+  if (!any_invisible()) return;
   std::string stripped;
   std::vector<uint64_t> source; // source[i]: offset in buf of stripped byte i
   stripped.reserve(buf.size());
