@@ -128,7 +128,7 @@ public:
     if (g_interrupted) return out; // an unfinished repository is left out whole
     history_files = peek_files(collector);
     try {
-      out.row.worktree_files = scan_worktree(repo.get(), collector);
+      out.row.worktree_files = scan_worktree(repo.get(), head, collector);
     } catch (const FatalError& e) {
       if (out.row.error.empty()) out.row.error = e.what();
     }
@@ -149,8 +149,8 @@ private:
   static uint64_t peek_files(const ResultCollector& collector) { return collector.progress().files.load(); }
 
   // The uncommitted and untracked files, read from the work tree; returns how many were scanned.
-  uint64_t scan_worktree(git_repository* repo, ResultCollector& collector) {
-    const WorktreeFiles files = uncommitted_files(repo, m_excludes, !m_o.respect_gitignore);
+  uint64_t scan_worktree(git_repository* repo, const OidSet& head, ResultCollector& collector) {
+    const WorktreeFiles files = uncommitted_files(repo, m_excludes, !m_o.respect_gitignore, head);
     collector.skipped(0, files.excluded);
     if (files.paths.empty()) return 0;
     const std::string root = git_repository_workdir(repo);

@@ -71,6 +71,8 @@ bool decode_entry(Cursor& c, uint32_t version, std::string& v4_path, IndexEntry&
   const unsigned char* fixed = c.take(62);
   e = IndexEntry{};
   e.mode = be32(fixed + 24);
+  e.stat = IndexStat{be32(fixed),      be32(fixed + 4),  be32(fixed + 8),  be32(fixed + 12), be32(fixed + 16),
+                     be32(fixed + 20), be32(fixed + 28), be32(fixed + 32), be32(fixed + 36)};
   git_oid_fromraw(&e.oid, fixed + 40);
   const uint16_t flags = be16(fixed + 60);
   e.stage = (flags >> 12) & 3;
@@ -78,6 +80,7 @@ bool decode_entry(Cursor& c, uint32_t version, std::string& v4_path, IndexEntry&
     if (version < 3 || !c.has(2)) return false;
     const uint16_t ext = be16(c.take(2));
     e.intent_to_add = (ext & 0x2000) != 0;
+    e.skip_worktree = (ext & 0x4000) != 0;
   }
   // A sparse-index directory entry ("dir/"): a whole directory outside the sparse checkout.
   e.sparse_dir = (e.mode & 0170000) == 0040000;

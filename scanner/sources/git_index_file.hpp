@@ -18,13 +18,21 @@
 
 namespace dtscan {
 
+// The stat data git keeps per entry (each field as stored: 32 bits), to tell a file unchanged since it
+// was staged without reading it.
+struct IndexStat {
+  uint32_t ctime_s = 0, ctime_ns = 0, mtime_s = 0, mtime_ns = 0, dev = 0, ino = 0, uid = 0, gid = 0, size = 0;
+};
+
 struct IndexEntry {
   std::string_view path; // into the mapped file or the version-4 path arena; a sparse directory ends in '/'
   uint32_t mode = 0;
   git_oid oid{};              // a blob, a submodule commit, or (sparse_dir) a tree
   unsigned stage = 0;         // 0 normal; 1..3 an unresolved conflict
   bool intent_to_add = false; // `git add -N`: nothing staged yet
-  bool sparse_dir = false;    // a sparse index's entry for a whole directory outside the sparse checkout
+  bool skip_worktree = false; // sparse checkout: the work tree's file is not compared with this entry
+  IndexStat stat;
+  bool sparse_dir = false; // a sparse index's entry for a whole directory outside the sparse checkout
 };
 
 // A split index's "link" extension: the shared index it builds on and the entries it changes there.

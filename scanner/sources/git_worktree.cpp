@@ -1,18 +1,28 @@
-// libgit2's status (index and work tree against HEAD) for the uncommitted files; git_tree_walk for HEAD.
+// libgit2's status (index and work tree against HEAD) for the uncommitted files, when the faster walk of
+// worktree_walk.cpp declines; git_tree_walk for HEAD.
 #include "scanner/sources/git_worktree.hpp"
 
 #include "scanner/error.hpp"
 #include "scanner/sources/git_repo.hpp"
+#include "scanner/sources/worktree_walk.hpp"
 
 #include <fmt/format.h>
 
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace dtscan {
 
-WorktreeFiles uncommitted_files(git_repository* repo, const ExcludeSet& excludes, bool include_ignored) {
+WorktreeFiles uncommitted_files(git_repository* repo, const ExcludeSet& excludes, bool include_ignored,
+                                const OidSet& head) {
+  if (include_ignored)
+    if (std::optional<WorktreeFiles> walked = uncommitted_files_by_walk(repo, excludes, head)) return *walked;
+  return uncommitted_files_by_status(repo, excludes, include_ignored);
+}
+
+WorktreeFiles uncommitted_files_by_status(git_repository* repo, const ExcludeSet& excludes, bool include_ignored) {
   WorktreeFiles out;
   const char* workdir = git_repository_workdir(repo);
   if (git_repository_is_bare(repo) || workdir == nullptr) return out;
@@ -27,7 +37,8 @@ WorktreeFiles uncommitted_files(git_repository* repo, const ExcludeSet& excludes
   std::unique_ptr<git_status_list, decltype(&git_status_list_free)> list(raw, git_status_list_free);
   constexpr unsigned changed = GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_RENAMED |
                                GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED |
-                               GIT_STATUS_WT_RENAMED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_IGNORED;
+                               GIT_STATUS_WT_RENAMED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_IGNORED |
+                               GIT_STATUS_CONFLICTED; // the file may have been edited since the merge stopped
   const std::string root = workdir;
   for (size_t i = 0; i < git_status_list_entrycount(list.get()); ++i) {
     const git_status_entry* e = git_status_byindex(list.get(), i);

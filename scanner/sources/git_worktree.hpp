@@ -20,8 +20,14 @@ struct WorktreeFiles {
   uint64_t excluded = 0;          // skipped by --exclude
 };
 
-// Empty for a bare repository. FatalError when the status cannot be computed.
-WorktreeFiles uncommitted_files(git_repository* repo, const ExcludeSet& excludes, bool include_ignored);
+// Empty for a bare repository. FatalError when the status cannot be computed. With ignored files
+// included, by a walk of the work tree against the index (worktree_walk.hpp) where it can, which leaves
+// out files whose content is a blob of `head`; else by libgit2's status.
+WorktreeFiles uncommitted_files(git_repository* repo, const ExcludeSet& excludes, bool include_ignored,
+                                const OidSet& head);
+
+// libgit2's status alone: files that differ from the index or HEAD, by path.
+WorktreeFiles uncommitted_files_by_status(git_repository* repo, const ExcludeSet& excludes, bool include_ignored);
 
 // The blobs of HEAD's tree (empty for an unborn HEAD). FatalError when HEAD's tree cannot be read.
 OidSet head_blobs(git_repository* repo);

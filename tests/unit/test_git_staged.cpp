@@ -7,6 +7,7 @@
 #include "scanner/sources/git_index_file.hpp"
 #include "scanner/sources/git_repo.hpp"
 #include "scanner/sources/git_staged.hpp"
+#include "temp_repo.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -24,39 +25,6 @@ using namespace dtscan;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempRepo {
-public:
-  TempRepo() {
-    std::string templ = (fs::temp_directory_path() / "dtscan-staged-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    m_dir = templ;
-    git("init -q -b main .");
-    git("config user.email t@example.invalid");
-    git("config user.name t");
-  }
-  ~TempRepo() { fs::remove_all(m_dir); }
-
-  void git(const std::string& args) {
-    std::string cmd =
-        "cd '" + m_dir + "' && GIT_CONFIG_NOSYSTEM=1 HOME='" + m_dir + "' git " + args + " >/dev/null 2>&1";
-    INFO(cmd);
-    REQUIRE(std::system(cmd.c_str()) == 0);
-  }
-  void sh(const std::string& cmd) {
-    std::string full = "cd '" + m_dir + "' && " + cmd + " >/dev/null 2>&1";
-    INFO(full);
-    REQUIRE(std::system(full.c_str()) == 0);
-  }
-  void write(const std::string& path, const std::string& text) {
-    fs::create_directories((fs::path(m_dir) / path).parent_path());
-    std::ofstream(fs::path(m_dir) / path, std::ios::binary) << text;
-  }
-  const std::string& dir() const { return m_dir; }
-
-private:
-  std::string m_dir;
-};
 
 using Staged = std::set<std::pair<std::string, std::string>>; // path, blob id
 
