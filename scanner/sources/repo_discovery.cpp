@@ -58,27 +58,10 @@ public:
   }
 
 private:
-  // Takes ownership of fd. `path` as named, `rel` below the root ("" for the root).
+  // Takes ownership of fd. `path` as named, `rel` below the root ("" for the root). The directory is read
+  // first and stat() asked only about the names that matter (.git; HEAD, objects and refs together): most
+  // directories of a work tree then cost one open and one read, not five more stats.
   void walk(int fd, const std::string& path, const std::string& rel, unsigned depth) {
-    struct stat self {};
-    if (::fstat(fd, &self) != 0) {
-      ::close(fd);
-      return;
-    }
-    if (is_git_dir(fd)) { // a bare repository (or a git directory named as a root): not entered
-      add(self, path, rel, true);
-      ::close(fd);
-      return;
-    }
-    struct stat dotgit {};
-    if (stat_at(fd, ".git", dotgit) && (S_ISDIR(dotgit.st_mode) || S_ISREG(dotgit.st_mode))) {
-      // Keyed by the .git entry; a gitfile's target is not followed here (libgit2 resolves it later).
-      add(dotgit, path, rel, false);
-    }
-    if (m_options.max_depth && depth >= *m_options.max_depth) {
-      ::close(fd);
-      return;
-    }
     DIR* dir = ::fdopendir(fd);
     if (dir == nullptr) {
       m_warn(fmt::format("dtscan: warning: cannot read directory '{}': {}", printable(path), std::strerror(errno)));
@@ -86,15 +69,38 @@ private:
       return;
     }
     std::vector<std::string> children;
+    bool has_dotgit = false;
+    unsigned git_dir_names = 0; // HEAD, objects, refs
     while (const dirent* e = ::readdir(dir)) {
       const char* n = e->d_name;
-      if (std::strcmp(n, ".") == 0 || std::strcmp(n, "..") == 0 || std::strcmp(n, ".git") == 0) continue;
+      if (std::strcmp(n, ".") == 0 || std::strcmp(n, "..") == 0) continue;
+      if (std::strcmp(n, ".git") == 0) {
+        has_dotgit = true;
+        continue;
+      }
+      if (std::strcmp(n, "HEAD") == 0 || std::strcmp(n, "objects") == 0 || std::strcmp(n, "refs") == 0) ++git_dir_names;
       if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue; // links and files are never entered
       children.emplace_back(n);
     }
+    struct stat self {};
+    if (git_dir_names == 3 && is_git_dir(fd) && ::fstat(fd, &self) == 0) {
+      // a bare repository (or a git directory named as a root): not entered
+      add(self, path, rel, true);
+      ::closedir(dir);
+      return;
+    }
+    struct stat dotgit {};
+    if (has_dotgit && stat_at(fd, ".git", dotgit) && (S_ISDIR(dotgit.st_mode) || S_ISREG(dotgit.st_mode))) {
+      // Keyed by the .git entry; a gitfile's target is not followed here (libgit2 resolves it later).
+      add(dotgit, path, rel, false);
+    }
+    if (m_options.max_depth && depth >= *m_options.max_depth) {
+      ::closedir(dir);
+      return;
+    }
     std::sort(children.begin(), children.end());
     for (const std::string& name : children) {
-      int child = ::openat(::dirfd(dir), name.c_str(), dir_flags);
+      int child = ::openat(fd, name.c_str(), dir_flags);
       if (child < 0) {
         if (errno != ENOTDIR && errno != ELOOP) // a file of DT_UNKNOWN type, or a symbolic link: skipped
           m_warn(fmt::format("dtscan: warning: cannot read directory '{}/{}': {}", printable(path), printable(name),
