@@ -83,10 +83,6 @@ std::string default_sarif_category(const Options& o) {
 // --verify after the scan: checks the tokens, then recounts severities (verification changes them).
 // Progress goes to a terminal stderr.
 void verify_report(const Options& o, Report& report) {
-  VerifyOptions vo;
-  vo.env_urls = o.env_urls;
-  vo.allow_hosts = o.verify_allow_hosts;
-  vo.timeout_ms = o.verify_timeout_ms;
   const bool show = !o.quiet && ::isatty(STDERR_FILENO) == 1;
   VerifyProgress progress;
   if (show)
@@ -94,10 +90,8 @@ void verify_report(const Options& o, Report& report) {
       std::cerr << fmt::format("\rdtscan: verifying tokens: {}/{}", done, total) << (done == total ? "\n" : "")
                 << std::flush;
     };
-  verify_findings(report.findings, vo, progress);
-  report.summary.by_severity = {};
-  for (const auto& f : report.findings)
-    ++report.summary.by_severity[static_cast<size_t>(f.severity)];
+  verify_findings(report.findings, verify_options(o), progress);
+  recount_severities(report.summary, report.findings);
 }
 
 // What every command shares around its source: rules, engine, baseline, the report writers, the optional

@@ -32,13 +32,15 @@ std::optional<Severity> parse_fail_on(std::string_view v) {
 }
 
 // Every option name, for "did you mean": the nearest one by edit distance, if it is close enough.
+// clang-format off
 constexpr std::string_view k_option_names[] = {
-    "--format",         "--output",    "--fail-on",  "--threads",           "--exclude",
-    "--max-file-size",  "--rules",     "--baseline", "--write-baseline",    "--show-secrets",
-    "--no-decode",      "--quiet",     "--no-color", "--respect-gitignore", "--check",
-    "--repo",           "--range",     "--help",     "--sarif-root",        "--sarif-category",
-    "--progress",       "--max-depth", "--verify",   "--env-url",           "--verify-allow-host",
-    "--verify-timeout", "--shard",     "--state"};
+    "--format",         "--output",      "--fail-on",   "--threads",           "--exclude",
+    "--max-file-size",  "--rules",       "--baseline",  "--write-baseline",    "--show-secrets",
+    "--no-decode",      "--quiet",       "--no-color",  "--respect-gitignore", "--check",
+    "--repo",           "--range",       "--help",      "--sarif-root",        "--sarif-category",
+    "--progress",       "--max-depth",   "--verify",    "--env-url",           "--verify-allow-host",
+    "--verify-timeout", "--verify-rate", "--shard",     "--state"};
+// clang-format on
 constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "merge", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -276,6 +278,13 @@ Options parse_command_line(const std::vector<std::string>& args) {
       if (v.empty() || end != v.c_str() + v.size() || !(seconds > 0) || seconds > 600)
         throw FatalError(fmt::format("--verify-timeout expects seconds, more than 0 and at most 600, got '{}'", v));
       o.verify_timeout_ms = std::max(1L, static_cast<long>(seconds * 1000));
+    } else if (name == "--verify-rate") {
+      std::string v = value();
+      char* end = nullptr;
+      double per_second = std::strtod(v.c_str(), &end);
+      if (v.empty() || end != v.c_str() + v.size() || !(per_second >= 0.01) || per_second > 1000)
+        throw FatalError(fmt::format("--verify-rate expects requests a second, from 0.01 to 1000, got '{}'", v));
+      o.verify_interval_ms = std::max(1L, static_cast<long>(1000 / per_second));
     } else {
       std::string hint = suggestion(name, k_option_names);
       throw FatalError(fmt::format("unknown option '{}'{}", name,
@@ -296,8 +305,11 @@ Options parse_command_line(const std::vector<std::string>& args) {
   if (!o.verify && (!o.env_urls.empty() || !o.verify_allow_hosts.empty()))
     throw FatalError(
         fmt::format("{} only has an effect with --verify", o.env_urls.empty() ? "--verify-allow-host" : "--env-url"));
-  if (o.verify && (o.command == Command::rules || o.command == Command::audit || o.command == Command::merge))
-    throw FatalError("--verify applies to scan, staged and git");
+  if (o.verify && (o.command == Command::rules || o.command == Command::merge))
+    throw FatalError("--verify applies to scan, staged, git and audit");
+  if (o.verify && !o.state.empty()) // recorded findings hold no secret, and results are never written to disk
+    throw FatalError("--verify cannot be combined with --state: verification results are never stored, and the "
+                     "findings an earlier audit recorded hold no secret to check");
   return o;
 }
 

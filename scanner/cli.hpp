@@ -43,11 +43,12 @@ struct Options {
   bool rules_check = false;
   std::string sarif_root;     // --sarif-root DIR; empty: the current directory
   std::string sarif_category; // --sarif-category NAME; empty: dtscan/<command>
-  // --verify (SPEC §7): off unless given, for every command.
+  // --verify (SPEC §7): off unless given; scan, staged, git and audit.
   bool verify = false;
   std::vector<std::string> env_urls;           // --env-url URL (repeatable)
   std::vector<std::string> verify_allow_hosts; // --verify-allow-host HOST[:PORT] (repeatable)
   long verify_timeout_ms = 10000;              // --verify-timeout SECONDS
+  long verify_interval_ms = 100;               // --verify-rate N: 1000 / N between request starts
 };
 
 Options parse_command_line(const std::vector<std::string>& args); // args excludes argv[0]

@@ -44,4 +44,19 @@ std::string absolute_dir(const std::string& dir) {
   return ec ? std::string() : p.lexically_normal().string();
 }
 
+VerifyOptions verify_options(const Options& o) {
+  VerifyOptions vo;
+  vo.env_urls = o.env_urls;
+  vo.allow_hosts = o.verify_allow_hosts;
+  vo.timeout_ms = o.verify_timeout_ms;
+  vo.min_interval_ms = o.verify_interval_ms;
+  return vo;
+}
+
+void recount_severities(Summary& s, const std::vector<Finding>& findings) {
+  s.by_severity = {};
+  for (const auto& f : findings)
+    ++s.by_severity[static_cast<size_t>(f.severity)];
+}
+
 } // namespace dtscan

@@ -4,9 +4,11 @@
 #include "scanner/cli.hpp"
 #include "scanner/finding.hpp"
 #include "scanner/report/writers.hpp"
+#include "scanner/verify/verifier.hpp"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dtscan {
 
@@ -22,6 +24,12 @@ int exit_status(const Report& report, const std::optional<Severity>& fail_on);
 
 // NO_COLOR (no-color.org) counts only when set to a non-empty value; TERM=dumb terminals take no escapes.
 bool colour_allowed_by_environment();
+
+// --verify's settings from the command line.
+VerifyOptions verify_options(const Options& o);
+
+// Counts the findings by severity again (verification changes severities).
+void recount_severities(Summary& s, const std::vector<Finding>& findings);
 
 // The directory a relative path is relative to, made absolute (lexically, like the paths it serves);
 // "" (the current directory) when it cannot be.

@@ -46,6 +46,7 @@ constexpr const char* k_verify_options = R"(verification options (nothing is sen
                         test tenant); with a PORT only that port
   --verify-timeout SECONDS
                         per request (default 10)
+  --verify-rate N       start at most N requests a second, across the whole run (default 10)
 )";
 
 constexpr const char* k_footer = R"(
@@ -63,12 +64,12 @@ std::string command_help(std::string_view synopsis, std::string_view what, std::
   return text;
 }
 
-// audit takes the scanning and report options but neither --write-baseline nor --verify.
+// audit takes the scanning, report and verification options but not --write-baseline.
 std::string audit_shared_options() {
   std::string report = k_report_options;
   const std::string_view drop = "  --write-baseline FILE";
   if (const size_t at = report.find(drop); at != std::string::npos) report.erase(at, report.find('\n', at) + 1 - at);
-  return fmt::format("\n{}\n{}{}", k_scan_options, report, k_footer);
+  return fmt::format("\n{}\n{}\n{}{}", k_scan_options, report, k_verify_options, k_footer);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -29,6 +30,7 @@ std::string error_word(CURLcode code) {
   case CURLE_PEER_FAILED_VERIFICATION:
   case CURLE_SSL_CERTPROBLEM:
   case CURLE_SSL_CIPHER:
+  case CURLE_SSL_ISSUER_ERROR:
   case CURLE_SSL_CACERT_BADFILE: return "tls";
   default: return "transport";
   }
@@ -39,6 +41,19 @@ void free_headers(curl_slist* headers) {
   for (curl_slist* h = headers; h != nullptr; h = h->next)
     if (h->data) std::memset(h->data, 0, std::strlen(h->data));
   curl_slist_free_all(headers);
+}
+
+// Like the curl command: CURL_CA_BUNDLE, else SSL_CERT_FILE, names the CA certificates to trust and
+// SSL_CERT_DIR a directory of them (a company's TLS-inspecting proxy, a test tenant); unset, libcurl's
+// default (on Debian the system store).
+void trust_from_environment(CURL* curl) {
+  const auto env = [](const char* name) -> const char* {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? v : nullptr;
+  };
+  if (const char* file = env("CURL_CA_BUNDLE") ? env("CURL_CA_BUNDLE") : env("SSL_CERT_FILE"))
+    curl_easy_setopt(curl, CURLOPT_CAINFO, file);
+  if (const char* dir = env("SSL_CERT_DIR")) curl_easy_setopt(curl, CURLOPT_CAPATH, dir);
 }
 
 } // namespace
@@ -71,6 +86,7 @@ HttpAnswer post_token_lookup(const std::string& url, const std::string& token, l
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "dtscan/" DTSCAN_VERSION);
+  trust_from_environment(curl);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));

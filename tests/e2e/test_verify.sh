@@ -4,41 +4,15 @@
 # 401, 404, 429 then 200, 500, timeout), the scope reasons, that each (token, environment) pair is asked
 # once, that nothing is sent without --verify, that a host not allowed is never contacted, that plain http
 # needs --verify-allow-host, and that no secret appears in any output.
+# shellcheck disable=SC2154 # PORT_<name> variables are set by start_tenant (verify_lib.sh)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=git_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/git_lib.sh"
 
-if ! command -v python3 >/dev/null; then
-  skip "python3 is not installed (scripts/install-deps.sh test)"
-  finish
-  exit
-fi
-# The fake tenant is local: a proxy from the environment must not stand between.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
-
-TENANT="$SOURCE_DIR/tests/verify/fake_tenant.py"
-SERVER_PIDS=()
-stop_servers() {
-  local pid
-  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-}
-trap 'rc=$?; stop_servers; (exit $rc); on_exit' EXIT
-
-# start_tenant NAME: a fake tenant with table $T/NAME.table.json, logging to $T/NAME.log; sets PORT_NAME.
-start_tenant() {
-  : >"$T/$1.log"
-  python3 "$TENANT" --table "$T/$1.table.json" --log "$T/$1.log" --port-file "$T/$1.port" &
-  SERVER_PIDS+=($!)
-  local i
-  for i in $(seq 100); do
-    [ -s "$T/$1.port" ] && break
-    sleep 0.1
-  done
-  [ -s "$T/$1.port" ] || { echo "fake tenant $1 did not start" >&2; exit 2; }
-  printf -v "PORT_$1" '%s' "$(cat "$T/$1.port")"
-}
+# shellcheck source-path=SCRIPTDIR source=verify_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/verify_lib.sh"
 
 # --- tokens (built now, never committed) and the tenants' tables ------------------------------------
 declare -A TOK
@@ -78,27 +52,6 @@ printf 'curl -H "Authorization: Api-Token %s" %s/api/v2/metrics\n' "${TOK[X]}" "
 printf 'token: %s\n' "${TOK[O]}" >"$S/O.yaml"                       # no environment
 printf 'url: %s\ntoken: %s\n' "$ENV2" "${TOK[D]}" >"$S/D.yaml"      # plain http, host not allowed
 printf 'url: %s\ntoken: %s\n' "$ENV2S" "${TOK[H]}" >"$S/H.yaml"     # https, host not allowed
-
-# vget REPORT PATH: "severity status detail reasons scopes" of the finding at PATH in a json report.
-vget() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-for f in json.load(open(sys.argv[1]))["findings"]:
-    if f["path"] != sys.argv[2]:
-        continue
-    v = f.get("verification")
-    if v is None:
-        print(f["severity"], "none")
-        continue
-    scopes = "null" if v["scopes"] is None else ",".join(v["scopes"])
-    print(f["severity"], v["status"], v["detail"] or "-", ",".join(f["reasons"]), scopes)
-PY
-}
-asked() { { grep -F "\"label\": \"$2\"" "$1" || true; } | wc -l | tr -d ' '; } # LOG LABEL
-connections() { { grep -F '"event": "connect"' "$1" || true; } | wc -l | tr -d ' '; }
-OUTPUTS=() # every stdout, stderr and report file, for the secret check at the end
-keep() { local f="$T/out.${#OUTPUTS[@]}"; cp "$1" "$f"; OUTPUTS+=("$f"); }
-run_kept() { run "$@"; keep "$OUT"; keep "$ERR"; }
 
 # --- without --verify nothing is sent ---------------------------------------------------------------
 run_kept scan_in "$S" --format json -o "$T/plain.json"
@@ -247,14 +200,11 @@ run "$DTSCAN" --help
 assert_file_contains "$OUT" "--verify-allow-host" "--help lists the verification options"
 
 # --- the secrets appear in no output ------------------------------------------------------------------
-for name in "${!TOK[@]}"; do
-  secret=${TOK[$name]##*.}
-  for f in "${OUTPUTS[@]}"; do assert_file_lacks "$f" "$secret" "secret of $name in no output ($f)"; done
-done
+assert_no_secrets "${!TOK[@]}"
 
 # The json reports with verification objects follow docs/report.schema.json.
 mapfile -t reports < <(grep -l '"schema": "dtscan/report/v1"' "$T"/*.json | sort)
-[ "${#reports[@]}" -ge 3 ] && pass || fail "json reports of the verify runs" "${#reports[@]}"
+if [ "${#reports[@]}" -ge 3 ]; then pass; else fail "json reports of the verify runs" "${#reports[@]}"; fi
 if "$SOURCE_DIR/tests/tools/validate-report.sh" "${reports[@]}" >"$T/validate.txt" 2>&1; then pass; else
   fail "verify json reports validate against the schema" "$(head -c 800 "$T/validate.txt")"
 fi

@@ -99,7 +99,10 @@ TEST_CASE("usage errors") {
                                              {"scan", "--write-baseline"},
                                              {"scan", "--verify", "--verify-timeout", "0"},
                                              {"scan", "--env-url", "https://abc12345.live.dynatrace.com"},
-                                             {"audit", "--verify"}}) {
+                                             {"scan", "--verify", "--verify-rate", "0"},
+                                             {"scan", "--verify", "--verify-rate", "5x"},
+                                             {"audit", "--verify", "--state", "s.db"},
+                                             {"merge", "--verify", "r.jsonl"}}) {
     CAPTURE(args.size());
     CHECK_THROWS_AS(parse_command_line(args), FatalError);
   }

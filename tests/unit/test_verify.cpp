@@ -158,6 +158,10 @@ TEST_CASE("verify: options") {
   CHECK(o.env_urls.size() == 2);
   CHECK(o.verify_allow_hosts == std::vector<std::string>{"127.0.0.1:8080"});
   CHECK(o.verify_timeout_ms == 2500);
+  CHECK(o.verify_interval_ms == 100); // 10 a second unless --verify-rate says otherwise
+  CHECK(parse_command_line({"scan", "--verify", "--verify-rate", "4"}).verify_interval_ms == 250);
+  CHECK(parse_command_line({"scan", "--verify", "--verify-rate", "0.5"}).verify_interval_ms == 2000);
+  CHECK(parse_command_line({"audit", "--verify"}).verify);
   CHECK_FALSE(parse_command_line({"scan"}).verify);
   CHECK_FALSE(parse_command_line({"staged"}).verify);
   CHECK(parse_command_line({"staged", "--verify"}).verify);

@@ -2,7 +2,9 @@
 """A fake Dynatrace tenant for the --verify tests: a real HTTP server on 127.0.0.1 that implements
 POST [/e/<id>]/api/v2/apiTokens/lookup from a table of known tokens and records every request.
 
-  fake_tenant.py --table TABLE.json --log LOG.jsonl --port-file PORT_FILE
+  fake_tenant.py --table TABLE.json --log LOG.jsonl --port-file PORT_FILE [--tls-cert PEM --tls-key PEM]
+
+With --tls-cert and --tls-key it speaks https (Python's ssl module) with that certificate chain.
 
 TABLE maps a token to {"label": NAME, "behaviour": B, "scopes": [...]}; B is one of
   active         200 with the lookup fields (id, name, enabled, owner, scopes, expirationDate)
@@ -13,11 +15,14 @@ TABLE maps a token to {"label": NAME, "behaviour": B, "scopes": [...]}; B is one
   slow           answers 200 after 3 seconds (beyond the test's --verify-timeout)
   error          500
 A token not in the table gets 404. Each request appends one JSON line to LOG: method, path, the label of
-the Authorization token ("?" when unknown, "-" when absent), whether the body token equals it, and the
-Content-Type, after a {"event": "connect"} line per connection. The log never holds a token. The chosen port is written to PORT_FILE once listening."""
+the Authorization token ("?" when unknown, "-" when absent), whether the body token equals it, the
+Content-Type and the time it arrived ("t", seconds), after a {"event": "connect"} line per connection
+(logged before any TLS handshake). The log never holds a token. The chosen port is written to PORT_FILE once listening."""
 import argparse
 import json
 import os
+import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +35,13 @@ def main():
     ap.add_argument("--table", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--port-file", required=True)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
+    tls = None
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
     with open(args.table) as f:
         table = json.load(f)
     lock = threading.Lock()
@@ -76,7 +87,7 @@ def main():
             entry = table.get(token) if token else None
             label = entry["label"] if entry else ("?" if token else "-")
             self.record(method="POST", path=self.path, label=label, body_matches=token is not None and body_token == token,
-                        content_type=self.headers.get("Content-Type") or "")
+                        content_type=self.headers.get("Content-Type") or "", t=time.time())
             if not self.path.endswith(LOOKUP):
                 return self.answer(404)
             if entry is None:
@@ -106,12 +117,23 @@ def main():
     class Server(ThreadingHTTPServer):
         daemon_threads = True
 
-        def process_request(self, request, client_address):
-            # Every connection, even one that never becomes a valid HTTP request (a TLS handshake).
+        def get_request(self):
+            # Every connection is logged, even one that never becomes a valid HTTP request (a TLS
+            # handshake the client gives up). A failed handshake raises OSError: the server drops it.
+            sock, addr = self.socket.accept()
             with lock:
                 with open(args.log, "a") as log:
                     log.write(json.dumps({"event": "connect"}) + "\n")
-            super().process_request(request, client_address)
+            if tls is None:
+                return sock, addr
+            sock.settimeout(5)
+            try:
+                sock = tls.wrap_socket(sock, server_side=True)
+            except (OSError, socket.timeout):
+                sock.close()
+                raise
+            sock.settimeout(None)
+            return sock, addr
 
     server = Server(("127.0.0.1", 0), Handler)
     with open(args.port_file + ".tmp", "w") as f:
