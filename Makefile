@@ -22,7 +22,7 @@ endef
 # the threaded pipeline under ThreadSanitizer. DTSCAN_SANITIZED tells tests that cap memory to skip it.
 ASAN_DIR ?= build-asan
 TSAN_DIR ?= build-tsan
-TSAN_TESTS ?= ^(unit|e2e-test_threads|e2e-test_audit|e2e-test_audit_state|e2e-test_git_history|e2e-test_staged|e2e-test_scan_behaviour|e2e-test_corpus)$$
+TSAN_TESTS ?= ^(unit|e2e-test_threads|e2e-test_audit|e2e-test_audit_state|e2e-test_audit_verify|e2e-test_git_history|e2e-test_staged|e2e-test_scan_behaviour|e2e-test_corpus)$$
 SAN_ENV = DTSCAN_SANITIZED=1 \
   ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

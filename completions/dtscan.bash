@@ -11,7 +11,7 @@ _dtscan() {
   local scanning="--threads -j --exclude --max-file-size --rules --no-decode"
   local report="--format --output -o --fail-on --baseline --show-secrets --sarif-root --sarif-category
     --quiet --progress --no-color"
-  local verify="--verify --env-url --verify-allow-host --verify-timeout"
+  local verify="--verify --env-url --verify-allow-host --verify-timeout --verify-rate"
 
   # The command is always the first word after `dtscan` (dtscan takes no option before it).
   if ((COMP_CWORD <= 1)); then
@@ -29,7 +29,7 @@ _dtscan() {
     --repo | --sarif-root)
       COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     -j | --threads | --exclude | --max-file-size | --sarif-category | --range | --max-depth | --env-url | \
-      --verify-allow-host | --verify-timeout | --shard) return 0 ;;
+      --verify-allow-host | --verify-timeout | --verify-rate | --shard) return 0 ;;
   esac
 
   local options=
@@ -37,7 +37,7 @@ _dtscan() {
     scan) options="--respect-gitignore $scanning $report --write-baseline $verify --help" ;;
     staged) options="--repo $scanning $report --write-baseline $verify --help" ;;
     git) options="--range $scanning $report --write-baseline $verify --help" ;;
-    audit) options="--max-depth --shard --state --respect-gitignore $scanning $report --help" ;;
+    audit) options="--max-depth --shard --state --respect-gitignore $scanning $report $verify --help" ;;
     merge) options="--format --output -o --fail-on --show-secrets --sarif-root --sarif-category --rules --quiet
       --no-color --help" ;;
     rules) options="--check --rules --help" ;;

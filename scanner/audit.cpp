@@ -5,6 +5,8 @@
 // the repository being scanned and every later one; the report is then written as far as it got.
 // --shard K/N keeps the discovered repositories whose name hashes to K (repo_discovery.hpp); --state
 // (audit_state.hpp) records each finished repository and lets the next audit scan only what is new.
+// --verify checks each repository's tokens as it finishes, through one VerifySession for the whole run
+// (a token in ten repositories is asked once), before its findings are counted and streamed.
 #include "scanner/audit.hpp"
 
 #include "scanner/audit_state.hpp"
@@ -23,6 +25,9 @@
 #include "scanner/sources/git_repo.hpp"
 #include "scanner/sources/git_worktree.hpp"
 #include "scanner/sources/repo_discovery.hpp"
+#include "scanner/verify/environments.hpp"
+#include "scanner/verify/verifier.hpp"
+#include "scanner/wipe.hpp"
 
 #include <fmt/format.h>
 
@@ -70,9 +75,9 @@ struct RepoResult {
 class Auditor {
 public:
   Auditor(const Options& o, const ScanEngine& engine, const Baseline* baseline, unsigned blob_threads,
-          const ScanCallbacks& shared, AuditState* state, ProgressCounters& progress)
+          const ScanCallbacks& shared, AuditState* state, VerifySession* verifier, ProgressCounters& progress)
       : m_o(o), m_engine(engine), m_baseline(baseline), m_blob_threads(blob_threads), m_shared(shared),
-        m_excludes(o.excludes), m_state(state), m_progress(progress) {}
+        m_excludes(o.excludes), m_state(state), m_verifier(verifier), m_progress(progress) {}
 
   RepoResult audit(const DiscoveredRepo& found) {
     RepoResult out;
@@ -133,7 +138,11 @@ public:
       if (out.row.error.empty()) out.row.error = e.what();
     }
     if (g_interrupted) return out;
-    out.report = collector.finish();
+    std::vector<Finding> baselined;
+    out.report = collector.finish(&baselined);
+    for (Finding& f : baselined)
+      wipe(f.verify_secret);
+    if (m_verifier) verify(out);
     out.row.blobs = history_files;
     if (out.row.error.empty() && out.report.summary.errors > 0)
       out.row.error = fmt::format("{} unreadable object{} or file{}", out.report.summary.errors,
@@ -168,6 +177,18 @@ private:
       ::close(fd);
     }
     return collector.progress().files.load() - before;
+  }
+
+  // --verify: this repository's tokens, each (token, environment) pair asked once in the whole audit.
+  void verify(RepoResult& out) {
+    size_t tokens = 0;
+    for (const Finding& f : out.report.findings)
+      tokens += !f.verify_secret.empty();
+    if (tokens == 0) return;
+    m_progress.tokens_total += tokens;
+    m_verifier->verify(out.report.findings);
+    m_progress.tokens_verified += tokens;
+    recount_severities(out.report.summary, out.report.findings);
   }
 
   // repository on every finding; in_head: the secret is in a blob of HEAD's tree (whichever blob or
@@ -217,6 +238,7 @@ private:
   const ScanCallbacks& m_shared;
   const ExcludeSet m_excludes;
   AuditState* m_state;
+  VerifySession* m_verifier;    // --verify
   ProgressCounters& m_progress; // the audit's progress line: files and bytes as they are scanned
 };
 
@@ -230,6 +252,12 @@ int run_audit_command(const Options& o) {
   if (!o.baseline.empty()) baseline = Baseline::load(o.baseline);
   ScanEngine engine(rules, o.no_decode ? DecodeMode::off : DecodeMode::on,
                     o.show_secrets ? SecretDisplay::shown : SecretDisplay::redacted);
+  std::optional<EnvironmentUrls> verify_urls;
+  std::optional<VerifySession> verifier;
+  if (o.verify) {
+    engine.verify = &verify_urls.emplace(rules.classification);
+    verifier.emplace(verify_options(o));
+  }
 
   ReportOutput output(o.output);
   ReportContext ctx = report_context(o, rules, output.is_terminal());
@@ -289,7 +317,7 @@ int run_audit_command(const Options& o) {
   std::exception_ptr failure;
   auto worker = [&] {
     Auditor auditor(o, engine, baseline ? &*baseline : nullptr, blob_threads, shared, state ? &*state : nullptr,
-                    progress);
+                    verifier ? &*verifier : nullptr, progress);
     for (size_t i; !g_interrupted && (i = next.fetch_add(1)) < repos.size();) {
       RepoResult r;
       try {

@@ -82,10 +82,13 @@ void ProgressMeter::loop() {
 
 void ProgressMeter::draw() {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-  const std::string text = progress_text(
+  std::string text = progress_text(
       m_counters.files.load(std::memory_order_relaxed), m_counters.bytes.load(std::memory_order_relaxed), seconds,
       m_counters.findings.load(std::memory_order_relaxed), m_counters.repositories_done.load(std::memory_order_relaxed),
       m_counters.repositories_total.load(std::memory_order_relaxed));
+  if (const uint64_t tokens = m_counters.tokens_total.load(std::memory_order_relaxed))
+    text += fmt::format(", {}/{} tokens verified",
+                        thousands(m_counters.tokens_verified.load(std::memory_order_relaxed)), thousands(tokens));
   if (m_style == Style::in_place) {
     m_out << '\r' << text << "\033[K" << std::flush;
     m_shown = true;

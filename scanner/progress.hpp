@@ -23,6 +23,8 @@ struct ProgressCounters {
   std::atomic<uint64_t> findings{0};
   std::atomic<uint64_t> repositories_done{0}; // audit only (shown when repositories_total is set)
   std::atomic<uint64_t> repositories_total{0};
+  std::atomic<uint64_t> tokens_verified{0}; // audit --verify (shown when tokens_total is set)
+  std::atomic<uint64_t> tokens_total{0};
 };
 
 // "dtscan: 1,204 files, 56.7 MB, 120 MB/s, 3 findings" (no trailing newline).
