@@ -76,6 +76,7 @@ run python3 "$RUNNER" "$ACTION" "$T/ctx-fork.json" --skip "Build dtscan"
 cp "$OUT" "$T/fork.json"
 assert_eq "skipped" "$(outcome "$T/fork.json" "Upload to code scanning")" "fork PR: the upload is skipped"
 assert_eq "failure" "$(outcome "$T/fork.json" "Gate")" "fork PR: the gate still fails"
+assert_eq "1" "$(output "$T/fork.json" status)" "fork PR: the status output is the scan's (1)"
 assert_file_contains "$ERR" "new.env" "fork PR: the findings are printed instead"
 
 # --- inputs: fail-on, upload off, an explicit range ------------------------------------------------------
@@ -97,7 +98,16 @@ context "$T/ctx-bad.json" pull_request acme/app '{"range": "origin/nope..HEAD"}'
 run python3 "$RUNNER" "$ACTION" "$T/ctx-bad.json" --skip "Build dtscan"
 cp "$OUT" "$T/bad.json"
 assert_eq "2" "$(output "$T/bad.json" status)" "unknown revision: status 2"
+assert_eq "skipped" "$(outcome "$T/bad.json" "Upload to code scanning")" "unknown revision: no report, no upload"
 assert_eq "failure" "$(outcome "$T/bad.json" "Gate")" "unknown revision: the gate fails"
+
+# --- the upload fails (GitHub refuses it): the gate still prints the findings and keeps the status ---------
+context "$T/ctx-upfail.json" pull_request acme/app
+run python3 "$RUNNER" "$ACTION" "$T/ctx-upfail.json" --skip "Build dtscan" --fail "Upload to code scanning"
+cp "$OUT" "$T/upfail.json"
+assert_eq "failure" "$(outcome "$T/upfail.json" "Upload to code scanning")" "upload refused: the upload step fails"
+assert_eq "failure" "$(outcome "$T/upfail.json" "Gate")" "upload refused: the gate still runs and fails"
+assert_file_contains "$ERR" "new.env" "upload refused: the findings are still printed"
 
 # --- not a pull request and no range: the whole history (both tokens) -------------------------------------
 context "$T/ctx-dispatch.json" workflow_dispatch ""
@@ -107,5 +117,19 @@ assert_eq "success" "$(outcome "$T/dispatch.json" "Upload to code scanning")" "m
 sarif=$(output "$T/dispatch.json" sarif-file)
 assert_file_contains "$sarif" '"id": "dtscan/git/"' "whole history: its own SARIF category"
 [ "$(grep -c '"ruleId"' "$sarif")" -eq 2 ] && pass || fail "whole history: both tokens"
+
+# --- the examples as pasted: current action versions, dtscan pinned to a commit id, never a tag -----------
+EX="$SOURCE_DIR/examples"
+assert_file_contains "$EX/github-actions/dtscan.yml" "uses: actions/checkout@v5" "example: actions/checkout@v5"
+assert_file_contains "$ACTION" "uses: github/codeql-action/upload-sarif@v4" "action: upload-sarif@v4"
+assert_match "$EX/github-actions/dtscan.yml" '^ +- uses: your-org/dtscan@[0-9a-f]{40}( |$)' "example: the action pinned to a commit id"
+assert_match "$EX/pre-commit-config.yaml" '^ +rev: [0-9a-f]{40}( |$)' "pre-commit example: rev is a commit id"
+assert_match "$EX/gitlab-ci/.gitlab-ci.yml" '[0-9a-f]{40}' "GitLab example: dtscan fetched at a commit id"
+old=$(grep -hoE 'uses: (actions/checkout|github/codeql-action/[a-z-]+)@v[0-9]+' "$EX"/github-actions/*.yml "$ACTION" \
+  "$SOURCE_DIR"/docs/*.md | grep -vE 'checkout@v5|codeql-action/[a-z-]+@v4' || true)
+assert_eq "" "$old" "no older checkout or codeql-action version in the examples, the action or the docs"
+tags=$(grep -hoE 'your-org/dtscan@[^ ]+|rev: *[^ #]+' "$EX"/github-actions/*.yml "$EX"/pre-commit-config.yaml \
+  "$SOURCE_DIR"/README.md "$SOURCE_DIR"/docs/*.md | grep -vE '@([0-9a-f]{40}|<commit)|rev: *[0-9a-f]{40}$' || true)
+assert_eq "" "$tags" "no example names a dtscan tag (there is none)"
 
 finish

@@ -4,9 +4,11 @@ that tests/e2e/test_action.sh can check the action's own logic with the real dts
 expressions in env/with/if, `if:` conditions (success(), always(), ==, !=, &&, ||, !, null), shell
 steps run as `bash --noprofile --norc -eo pipefail`, $GITHUB_OUTPUT/$GITHUB_PATH, and a failed step
 skipping the rest unless their `if:` says always(). `uses:` steps are not run (no network, no GitHub):
-they are recorded with their evaluated inputs. This is a model of GitHub's runner, not GitHub itself.
+they are recorded with their evaluated inputs, and fail as the real action would when an input names
+a file that does not exist (upload-sarif's sarif_file), or when --fail names them (an upload refused by
+GitHub). This is a model of GitHub's runner, not GitHub itself.
 
-usage: action_runner.py ACTION_YML CONTEXT_JSON [--skip STEP_NAME]...
+usage: action_runner.py ACTION_YML CONTEXT_JSON [--skip STEP_NAME]... [--fail STEP_NAME]...
 CONTEXT_JSON: {"inputs": {...}, "github": {...}, "runner": {"temp": DIR}, "path": [DIR...]}.
 The steps' own output goes to stderr (the log). Prints one JSON object: {"steps": [{"name", "outcome", "uses"?, "with"?}], "outputs": {...}}; exit 0.
 """
@@ -173,11 +175,12 @@ def read_outputs(path):
 
 def main():
     args = sys.argv[1:]
-    skip = set()
-    while "--skip" in args:
-        i = args.index("--skip")
-        skip.add(args[i + 1])
-        del args[i:i + 2]
+    skip, fail = set(), set()
+    for flag, names in (("--skip", skip), ("--fail", fail)):
+        while flag in args:
+            i = args.index(flag)
+            names.add(args[i + 1])
+            del args[i:i + 2]
     action_path, context_path = args
     with open(action_path, encoding="utf-8") as f:
         action = yaml.safe_load(f)
@@ -198,8 +201,14 @@ def main():
             entry["outcome"] = "skipped"
             continue
         if "uses" in step:
-            entry.update(outcome="success", uses=step["uses"],
-                         **{"with": {k: substitute(v, ctx, status) for k, v in step.get("with", {}).items()}})
+            given = {k: substitute(v, ctx, status) for k, v in step.get("with", {}).items()}
+            missing = "sarif_file" in given and not os.path.isfile(given["sarif_file"])
+            ok = name not in fail and not missing
+            entry.update(outcome="success" if ok else "failure", uses=step["uses"], **{"with": given})
+            if step.get("id"):
+                ctx["steps"][step["id"]] = {"outputs": {}, "outcome": entry["outcome"]}
+            if not ok:
+                status = "failure"
             continue
         env = dict(os.environ)
         env["PATH"] = ":".join(path_dirs + [env.get("PATH", "")])
