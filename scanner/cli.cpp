@@ -41,6 +41,12 @@ constexpr std::string_view k_option_names[] = {
     "--progress",       "--max-depth",   "--verify",    "--env-url",           "--verify-allow-host",
     "--verify-timeout", "--verify-rate", "--shard",     "--state"};
 // clang-format on
+// The options only one command takes, for "--range is an option of git, not of scan".
+struct OwnedOption {
+  std::string_view option, command;
+};
+constexpr OwnedOption k_owned_options[] = {{"--check", "rules"}, {"--repo", "staged"}, {"--max-depth", "audit"},
+                                           {"--shard", "audit"}, {"--state", "audit"}, {"--range", "git"}};
 constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "merge", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -79,6 +85,15 @@ Command parse_command(std::string_view cmd) {
   if (cmd == "git") return Command::git;
   if (cmd == "audit") return Command::audit;
   if (cmd == "merge") return Command::merge;
+  if (cmd.size() > 1 && cmd[0] == '-') { // an option before the command, or a mistyped --version
+    constexpr std::string_view top[] = {"--version", "--help"};
+    if (std::string hint = suggestion(cmd, top); !hint.empty())
+      throw FatalError(fmt::format("unknown option '{}'{}", cmd, hint));
+    std::string hint = suggestion(cmd, k_option_names);
+    throw FatalError(fmt::format("unknown command '{}': options come after the command (dtscan scan [OPTIONS] "
+                                 "PATH...){}",
+                                 cmd, hint));
+  }
   std::string hint = suggestion(cmd, k_command_names);
   throw FatalError(fmt::format("unknown command '{}'{}", cmd, hint.empty() ? "; try 'dtscan --help'" : hint));
 }
@@ -286,6 +301,10 @@ Options parse_command_line(const std::vector<std::string>& args) {
         throw FatalError(fmt::format("--verify-rate expects requests a second, from 0.01 to 1000, got '{}'", v));
       o.verify_interval_ms = std::max(1L, static_cast<long>(1000 / per_second));
     } else {
+      for (const OwnedOption& owned : k_owned_options)
+        if (name == owned.option)
+          throw FatalError(
+              fmt::format("{} is an option of 'dtscan {}', not of 'dtscan {}'", name, owned.command, args[0]));
       std::string hint = suggestion(name, k_option_names);
       throw FatalError(fmt::format("unknown option '{}'{}", name,
                                    hint.empty() ? fmt::format("; try 'dtscan {} --help'", args[0]) : hint));

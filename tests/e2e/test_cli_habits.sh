@@ -39,6 +39,20 @@ run "$DTSCAN" sacn "$T/tree"
 assert_file_contains "$ERR" "did you mean 'scan'?" "a mistyped command suggests the nearest one"
 run "$DTSCAN" scan --completely-unrelated "$T/tree"
 assert_file_lacks "$ERR" "did you mean" "no suggestion when nothing is close"
+for pair in "scan --range:git" "git --repo:staged" "scan --state:audit" "staged --shard:audit" "git --check:rules" \
+  "scan --max-depth:audit"; do
+  cmd=${pair%% *} rest=${pair#* } opt=${rest%%:*} owner=${pair##*:}
+  run "$DTSCAN" "$cmd" "$opt" x
+  assert_rc 2 "$cmd $opt is a usage error"
+  assert_eq "dtscan: error: $opt is an option of 'dtscan $owner', not of 'dtscan $cmd'" "$(cat "$ERR")" \
+    "$cmd $opt names the command that takes it"
+done
+run "$DTSCAN" --fromat json "$T/tree"
+assert_rc 2 "an option before the command is a usage error"
+assert_file_contains "$ERR" "options come after the command" "an option before the command: says where options go"
+assert_file_contains "$ERR" "did you mean '--format'?" "an option before the command: still suggests the nearest"
+run "$DTSCAN" --versoin
+assert_file_contains "$ERR" "did you mean '--version'?" "--versoin suggests --version"
 
 # --- -j errors are one message ------------------------------------------------------------------------
 for bad in 0 -1 two 1025 99999999999999999999999 ""; do
