@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <unordered_set>
 #include <utility>
 
 namespace dtscan {
@@ -107,6 +108,19 @@ std::string normalise(std::string_view path) {
   return out;
 }
 
+// Whether the normalised path `inner` lies lexically inside the normalised directory `outer` ("" is the
+// current directory). A path with a ".." component is never said to be inside: it may lead out.
+bool lexically_inside(std::string_view inner, std::string_view outer) {
+  for (size_t at = 0; at <= inner.size();) {
+    const size_t end = std::min(inner.find('/', at), inner.size());
+    if (inner.substr(at, end - at) == "..") return false;
+    at = end + 1;
+  }
+  if (outer.empty()) return !inner.empty() && inner.front() != '/';
+  if (outer == "/") return inner.size() > 1 && inner.front() == '/';
+  return inner.size() > outer.size() && inner.starts_with(outer) && inner[outer.size()] == '/';
+}
+
 std::string quoted(std::string_view path) {
   return fmt::format("'{}'", printable(path));
 }
@@ -163,6 +177,7 @@ private:
   void read_directory(const Job& job, WorkerState& state);
   static int open_directory(const Job& job, const std::string& dir_path, WorkerState& state);
   bool filtered(std::string_view rel, EntryKind kind, const GitignoreChain& ignore) const;
+  bool first_visit(const std::string& report_path);
   void warn(const std::string& message);
 
   const WalkOptions& m_options;
@@ -171,7 +186,11 @@ private:
   const WarningSink& m_warn;
 
   std::vector<Root> m_roots;
-  std::mutex m_mutex; // guards m_stack, m_busy, m_failed, m_error
+  std::unordered_set<std::string> m_named_files; // files named as PATHs inside a walked PATH: visited as named
+  bool m_dedupe_walked = false;                  // a walked PATH lies inside another one
+  std::mutex m_seen_mutex;
+  std::unordered_set<std::string> m_seen; // report paths walked so far, when m_dedupe_walked
+  std::mutex m_mutex;                     // guards m_stack, m_busy, m_failed, m_error
   std::condition_variable m_cv;
   std::vector<Job> m_stack;
   unsigned m_busy = 0;
@@ -217,8 +236,36 @@ void Walker::add_roots(const std::vector<std::string>& given_roots, WalkStats& s
     // Paths as the user named them, as ripgrep and gitleaks print them: `scan src` reports "src/app.env",
     // `scan .` "app.env", `scan /srv/x` "/srv/x/app.env", whatever other PATHs are given.
     root.report_prefix = root.open_prefix;
-    m_stack.push_back(Job{&root, {}, nullptr});
   }
+  // Overlapping PATHs report each file once: a PATH given twice is walked once; a file named inside a
+  // given directory is visited as named (even if binary or ignored) and that directory's walk passes over
+  // it; when one directory lies inside another, each walked file is visited by whichever walk reaches it
+  // first (--exclude and .gitignore still apply per PATH, so what is scanned is the union). Otherwise
+  // `scan src src/sub` reports every finding of src/sub twice.
+  const auto norm_of = [](const Root& r) { return r.open_dir == "." ? std::string() : r.open_dir; };
+  for (size_t i = 0; i < m_roots.size(); ++i) {
+    const std::string me = norm_of(m_roots[i]);
+    bool repeated = false;
+    for (size_t j = 0; j < m_roots.size(); ++j) {
+      if (j == i) continue;
+      const std::string other = norm_of(m_roots[j]);
+      if (other == me && m_roots[j].is_file == m_roots[i].is_file) repeated = repeated || j < i;
+      if (m_roots[j].is_file || !lexically_inside(me, other)) continue;
+      if (m_roots[i].is_file)
+        m_named_files.insert(me);
+      else
+        m_dedupe_walked = true;
+    }
+    if (!repeated) m_stack.push_back(Job{&m_roots[i], {}, nullptr});
+  }
+}
+
+// Whether a walked file is visited now: false when it is a named PATH, or another walk took it already.
+bool Walker::first_visit(const std::string& report_path) {
+  if (!m_named_files.empty() && m_named_files.count(report_path)) return false;
+  if (!m_dedupe_walked) return true;
+  std::lock_guard lock(m_seen_mutex);
+  return m_seen.insert(report_path).second;
 }
 
 bool Walker::filtered(std::string_view rel, EntryKind kind, const GitignoreChain& ignore) const {
@@ -319,6 +366,7 @@ void Walker::read_directory(const Job& job, WorkerState& state) {
     }
     state.entry.open_path.assign(open_prefix).append(name);
     state.entry.report_path.assign(report_prefix).append(name);
+    if (!first_visit(state.entry.report_path)) continue; // named as a PATH, or reached by another PATH's walk
     state.entry.root_len = root.report_prefix.size();
     state.entry.dir_fd = dir_fd;
     state.entry.name_offset = open_prefix.size();

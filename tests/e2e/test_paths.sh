@@ -32,6 +32,26 @@ run "$DTSCAN" scan --format jsonl "$P/src"
 assert_eq "$P/src/conf/app.env" "$(paths_of "$OUT")" "scan /absolute/dir: absolute paths"
 run_in "$P" "$DTSCAN" scan --format jsonl src/conf/app.env
 assert_eq "src/conf/app.env" "$(paths_of "$OUT")" "a file named on the command line: its path as given"
+# Overlapping PATHs report each file once (as gitleaks would report one file once, not per PATH).
+for args in "src src" "src ./src/" "src src/conf" "src/conf src" ". src" "src src/conf/app.env" \
+  "src/conf/app.env src/conf/app.env"; do
+  # shellcheck disable=SC2086 # the PATHs of this case, split on purpose
+  run_in "$P" "$DTSCAN" scan --format jsonl $args
+  want="src/conf/app.env"
+  [ "${args%% *}" = . ] && want="other/b.env src/conf/app.env"
+  assert_eq "$want" "$(paths_of "$OUT")" "scan $args: each file reported once"
+done
+bin="$P/bin"
+mkdir -p "$bin"
+{ printf 'DT_API_TOKEN=%s\n' "$tok"; printf '\0\0\0'; } >"$bin/blob.dat"
+run_in "$P" "$DTSCAN" scan --format jsonl bin bin/blob.dat
+assert_eq "bin/blob.dat" "$(paths_of "$OUT")" "a binary file named inside a named directory: scanned once, as named"
+run_in "$P" "$DTSCAN" scan --format jsonl bin
+assert_eq "" "$(paths_of "$OUT")" "the same binary file, only walked: skipped"
+rm -r "$bin"
+run_in "$P" "$DTSCAN" scan --format jsonl --exclude 'conf/**' src/conf src
+assert_eq "src/conf/app.env" "$(paths_of "$OUT")" "an overlapping PATH scans what its own --exclude leaves (the union)"
+
 run_in "$P" "$DTSCAN" scan --no-color src
 assert_match "$OUT" '^src/conf/app\.env:1:[0-9]+: HIGH ' "text report: the path as named"
 

@@ -241,7 +241,14 @@ TEST_CASE("fs_walk: report paths") {
     CHECK(walk({"d1"}).named == std::vector<std::string>{"d1/x.txt"});
     CHECK(walk({"d1"}).reports == std::vector<std::string>{"x.txt"});
     CHECK(walk({"./d1//", "d2"}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt"});
-    CHECK(walk({".", "d2"}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "d2/y.txt", "top.txt"});
+    // Overlapping roots visit each file once; a file named inside a walked root is visited as named.
+    CHECK(walk({".", "d2"}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "top.txt"});
+    CHECK(walk({"d2", "."}).named == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "top.txt"});
+    CHECK(walk({"d1", "./d1/"}).named == std::vector<std::string>{"d1/x.txt"});
+    WalkResult named_inside = walk({".", "d1/x.txt"});
+    CHECK(named_inside.named == std::vector<std::string>{"d1/x.txt", "d2/y.txt", "top.txt"});
+    for (const FileEntry& e : named_inside.entries)
+      CHECK(e.explicit_arg == (e.report_path == "d1/x.txt"));
     WalkResult file_root = walk({"./d1//x.txt"});
     REQUIRE(file_root.entries.size() == 1);
     CHECK(file_root.entries[0].report_path == "d1/x.txt");
