@@ -5,6 +5,7 @@
 // the repository being scanned and every later one; the report is then written as far as it got.
 // --shard K/N keeps the discovered repositories whose name hashes to K (repo_discovery.hpp); --state
 // (audit_state.hpp) records each finished repository and lets the next audit scan only what is new.
+// Each repository's own .dtscan.json adds its excludes and its baseline (not its fail_on).
 // --verify checks each repository's tokens as it finishes, through one VerifySession for the whole run
 // (a token in ten repositories is asked once), before its findings are counted and streamed.
 #include "scanner/audit.hpp"
@@ -12,6 +13,7 @@
 #include "scanner/audit_state.hpp"
 #include "scanner/baseline.hpp"
 #include "scanner/command_common.hpp"
+#include "scanner/config.hpp"
 #include "scanner/error.hpp"
 #include "scanner/file_scan.hpp"
 #include "scanner/git_scan.hpp"
@@ -96,7 +98,12 @@ public:
       out.row.error = e.what();
       return out;
     }
-    ResultCollector collector(m_blob_threads + 1, m_shared, m_baseline, &m_progress); // progress per blob
+    // The repository's own .dtscan.json: its excludes add to --exclude, its baseline applies unless
+    // --baseline is given; its fail_on does not (the audit has one gate).
+    const RepoConfig config = repo_config(repo.get(), found.name);
+    const ExcludeSet& excludes = config.excludes ? *config.excludes : m_excludes;
+    const Baseline* baseline = config.baseline ? &*config.baseline : m_baseline;
+    ResultCollector collector(m_blob_threads + 1, m_shared, baseline, &m_progress); // progress per blob
     uint64_t history_files = 0;
     OidSet head;
     try {
@@ -110,7 +117,7 @@ public:
           m_engine, repo.get(), config,
           [&](const BlobSink& sink) {
             stats = history_blobs(
-                repo.get(), "", m_excludes,
+                repo.get(), "", excludes,
                 [&](BlobJob&& job) {
                   if (g_interrupted) throw Interrupted{};
                   if (m_state) {
@@ -133,7 +140,7 @@ public:
     if (g_interrupted) return out; // an unfinished repository is left out whole
     history_files = peek_files(collector);
     try {
-      out.row.worktree_files = scan_worktree(repo.get(), head, collector);
+      out.row.worktree_files = scan_worktree(repo.get(), head, excludes, collector);
     } catch (const FatalError& e) {
       if (out.row.error.empty()) out.row.error = e.what();
     }
@@ -154,12 +161,42 @@ public:
   }
 
 private:
+  struct RepoConfig {
+    std::optional<ExcludeSet> excludes; // --exclude and the file's
+    std::optional<Baseline> baseline;
+  };
+
+  // The .dtscan.json at the root of a repository's work tree (bare repositories have none). A malformed
+  // one is a warning, and the repository is scanned without it: more findings, never fewer.
+  RepoConfig repo_config(git_repository* repo, const std::string& name) const {
+    RepoConfig out;
+    const char* workdir = git_repository_workdir(repo);
+    if (workdir == nullptr) return out;
+    try {
+      std::optional<ProjectConfig> config = load_project_config(workdir);
+      if (!config) return out;
+      if (config->baseline && !m_baseline) out.baseline = Baseline::load(*config->baseline);
+      if (!config->exclude.empty()) {
+        std::vector<std::string> globs = m_o.excludes;
+        globs.insert(globs.end(), config->exclude.begin(), config->exclude.end());
+        out.excludes.emplace(globs);
+      }
+    } catch (const FatalError& e) {
+      if (m_shared.warn)
+        m_shared.warn(
+            fmt::format("dtscan: warning: {}; repository {} is audited without it", e.what(), printable(name)));
+      out = RepoConfig{};
+    }
+    return out;
+  }
+
   // Files recorded so far (the history's blobs), read from the progress counters of this collector.
   static uint64_t peek_files(const ResultCollector& collector) { return collector.progress().files.load(); }
 
   // The uncommitted and untracked files, read from the work tree; returns how many were scanned.
-  uint64_t scan_worktree(git_repository* repo, const OidSet& head, ResultCollector& collector) {
-    const WorktreeFiles files = uncommitted_files(repo, m_excludes, !m_o.respect_gitignore, head);
+  uint64_t scan_worktree(git_repository* repo, const OidSet& head, const ExcludeSet& excludes,
+                         ResultCollector& collector) {
+    const WorktreeFiles files = uncommitted_files(repo, excludes, !m_o.respect_gitignore, head);
     collector.skipped(0, files.excluded);
     if (files.paths.empty()) return 0;
     const std::string root = git_repository_workdir(repo);

@@ -50,8 +50,8 @@ constexpr const char* k_verify_options = R"(verification options (nothing is sen
 )";
 
 constexpr const char* k_footer = R"(
-A .dtscan.json at the scanned root (the repository root for staged and git) may set "exclude",
-"fail_on" and "baseline"; command-line options win.
+A .dtscan.json at the scanned root (the repository root for staged and git; each repository's for
+audit, its fail_on aside) may set "exclude", "fail_on" and "baseline"; command-line options win.
 
 exit status: 0 no finding at or above --fail-on, 1 at least one, 2 usage or fatal error
 )";
