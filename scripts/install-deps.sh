@@ -13,8 +13,8 @@ build_pkgs=(g++ cmake ninja-build pkg-config libre2-dev libgit2-dev zlib1g-dev l
 # python3: the fake Dynatrace tenant of the --verify test (tests/verify/fake_tenant.py); python3-yaml:
 # tests/tools/action_runner.py reads action.yml. parallel: GNU parallel runs the audit shards of test_shard.
 # man-db: test_install reads the installed man page with man -l. openssl: test_verify_tls makes its CA
-# and server certificates.
-test_pkgs=(nodejs npm git pre-commit python3 python3-yaml man-db parallel openssl)
+# and server certificates. zsh: test_install syntax-checks the zsh completion.
+test_pkgs=(nodejs npm git pre-commit python3 python3-yaml man-db parallel openssl zsh)
 bench_pkgs=(ripgrep hyperfine time)
 # clang 14 + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes; llvm: llvm-symbolizer, without
 # which sanitizer reports have no function names (clang only recommends it).
