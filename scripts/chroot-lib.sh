@@ -1,6 +1,8 @@
 # Shared by scripts/fresh-chroot-test.sh and scripts/deb-chroot-test.sh (sourced, as root): a fresh
 # `debootstrap --variant=minbase bookworm` system for one test run. The debootstrap result is cached as
 # a tarball (DTSCAN_CHROOT_BASE) and unpacked anew each run, so nothing of a previous run survives.
+# Exit status 3 means the chroot itself could not be made (debootstrap or a mount failed: no archive,
+# no privileges), as opposed to a failed test (1); .ci/run reports the first as skipped.
 # shellcheck shell=bash
 
 DTSCAN_CHROOT_BASE=${DTSCAN_CHROOT_BASE:-/var/tmp/dtscan-bookworm-minbase.tar}
@@ -26,7 +28,7 @@ chroot_make() {
     mkdir -p "$(dirname "$DTSCAN_CHROOT_BASE")"
     echo "chroot-lib: debootstrap --variant=minbase bookworm (once; log in $DTSCAN_CHROOT_BASE.log)" >&2
     debootstrap --variant=minbase bookworm "$build" "$DEBIAN_MIRROR" >"$DTSCAN_CHROOT_BASE.log" 2>&1 ||
-      { tail -n 20 "$DTSCAN_CHROOT_BASE.log" >&2; echo "chroot-lib: debootstrap failed" >&2; exit 1; }
+      { tail -n 20 "$DTSCAN_CHROOT_BASE.log" >&2; echo "chroot-lib: debootstrap failed" >&2; exit 3; }
     tar -C "$build" -cf "$DTSCAN_CHROOT_BASE.tmp" .
     mv "$DTSCAN_CHROOT_BASE.tmp" "$DTSCAN_CHROOT_BASE"
     rm -rf "$build"
@@ -47,9 +49,11 @@ chroot_make() {
   mkdir -p "$CHROOT_SYS/usr/local/share/ca-certificates"
   cp /usr/local/share/ca-certificates/*.crt "$CHROOT_SYS/usr/local/share/ca-certificates/" 2>/dev/null || true
 
-  mount --bind /proc "$CHROOT_SYS/proc"
-  mount --bind /dev "$CHROOT_SYS/dev"
-  mount -t devpts devpts "$CHROOT_SYS/dev/pts"
+  if ! { mount --bind /proc "$CHROOT_SYS/proc" && mount --bind /dev "$CHROOT_SYS/dev" &&
+    mount -t devpts devpts "$CHROOT_SYS/dev/pts"; }; then
+    echo "chroot-lib: cannot mount /proc and /dev in the chroot" >&2
+    exit 3
+  fi
 }
 
 # in_chroot CMD...: runs CMD in the system with a clean environment.

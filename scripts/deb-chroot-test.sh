@@ -22,7 +22,21 @@ make -C "$repo" package BUILD_DIR="$build_dir" >"${TMPDIR:-/tmp}/dtscan-deb-pack
 version=$("$build_dir/dtscan" version | sed -n 's/^dtscan //p')
 deb=$(ls "$build_dir"/dtscan_"${version}"_*.deb)
 echo "deb-chroot-test: built $(basename "$deb") ($(stat -c %s "$deb") bytes) in $((SECONDS - start)) s"
-echo "deb-chroot-test: Depends: $(dpkg-deb -f "$deb" Depends)"
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "deb-chroot-test: Depends: $depends"
+# Every library the binary links directly (its NEEDED entries) must come from a package in Depends.
+missing=()
+for lib in $(objdump -p "$build_dir/dtscan" | awk '$1 == "NEEDED" { print $2 }'); do
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+  pkg=$(dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null || true)
+  pkg=${pkg%%:*}
+  if [ -z "$pkg" ] || ! grep -qE "(^|, )$pkg( |,|$)" <<<"$depends"; then missing+=("$lib (${pkg:-no package})"); fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deb-chroot-test: FAIL: Depends lacks the package of: ${missing[*]}" >&2
+  exit 1
+fi
+echo "deb-chroot-test: Depends covers every NEEDED library of the binary"
 
 start=$SECONDS
 chroot_make "$root/sys"
