@@ -3,13 +3,15 @@
 # certificates signed by a CA made here with openssl. Checks that a chain dtscan is told to trust
 # (CURL_CA_BUNDLE or SSL_CERT_FILE, as for the curl command) verifies, that an untrusted CA or a
 # certificate for another name is a TLS failure (unknown, severity unchanged), and that --verify-rate
-# spaces the requests. No secret appears in any output.
+# spaces the requests; the verification progress shows on a terminal only. No secret appears in any output.
 # shellcheck disable=SC2154 # PORT_<name> variables are set by start_tenant (verify_lib.sh)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=verify_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/verify_lib.sh"
+# shellcheck source-path=SCRIPTDIR source=git_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/git_lib.sh"
 
 if ! command -v openssl >/dev/null; then
   skip "openssl is not installed (scripts/install-deps.sh test)"
@@ -118,6 +120,31 @@ PY
 if awk -v g="$gap" 'BEGIN { exit !(g + 0 >= 0.45) }'; then pass; else
   fail "--verify-rate 2: at least 0.5 s between request starts (0.05 s slack)" "smallest gap: $gap"
 fi
+assert_file_lacks "$ERR" "verifying tokens" "not a terminal: no verification progress"
+
+# --- progress on a terminal (script(1) gives the command a pty) -------------------------------------------
+# on_tty OUT VAR=VALUE... -- CMD...: CMD on a pseudo-terminal, stdout and stderr both into OUT.
+on_tty() {
+  local out=$1 envs=() cmd
+  shift
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  printf -v cmd '%q ' "$@"
+  env -u SSL_CERT_FILE -u SSL_CERT_DIR "${envs[@]}" script -qec "$cmd" /dev/null </dev/null >"$out" 2>&1 || true
+}
+on_tty "$T/tty.txt" CURL_CA_BUNDLE="$P/ca.pem" -- "$DTSCAN" scan --verify --verify-rate 2 \
+  --verify-allow-host "127.0.0.1:$PORT_tls" --format json -o "$T/tty.json" "$T/rate"
+keep "$T/tty.txt"
+assert_file_contains "$T/tty.txt" "dtscan: verifying tokens: 4/4" "a terminal: scan --verify shows its progress"
+mkrepo "$T/rate-repo"
+cp "$T"/rate/*.yaml "$T/rate-repo/"
+commit_all "$T/rate-repo" "tokens"
+on_tty "$T/tty-audit.txt" CURL_CA_BUNDLE="$P/ca.pem" -- "$DTSCAN" audit --verify --verify-rate 2 \
+  --verify-allow-host "127.0.0.1:$PORT_tls" --format json -o "$T/tty-audit.json" "$T/rate-repo"
+keep "$T/tty-audit.txt"
+assert_match "$T/tty-audit.txt" '[0-9]/4 tokens verified' "a terminal: audit --verify shows the tokens verified"
+assert_eq 4 "$(count_of "$T/tty-audit.json" '"status": "active"')" "audit --verify over https: all four verified"
+
 for bad in 0 -1 abc 2000; do
   run "$DTSCAN" scan --verify --verify-rate "$bad" "$S"
   assert_rc 2 "--verify-rate $bad is a usage error"
