@@ -98,6 +98,9 @@ on_tty "$T/tty-o" TERM=xterm -- "$DTSCAN" scan --format json -o "$T/report.json"
 assert_file_contains "$T/tty-o" "dtscan: 1 finding (0 critical, 1 high" "with -o FILE the summary goes to the terminal"
 assert_file_contains "$T/report.json" '"findings"' "with -o FILE the report is in the file"
 assert_file_lacks "$T/tty-o" '"findings"' "with -o FILE the report is not on the terminal"
+# With standard output sent elsewhere, what reaches the terminal can only have come through stderr.
+on_tty "$T/tty-o2" TERM=xterm -- bash -c '"$@" >/dev/null' _ "$DTSCAN" scan --format json -o "$T/report1.json" "$T/tree"
+assert_file_contains "$T/tty-o2" "dtscan: 1 finding (0 critical, 1 high" "with -o FILE the summary is on stderr"
 run "$DTSCAN" scan --format json -o "$T/report2.json" "$T/tree"
 assert_empty "$ERR" "with -o FILE and stderr not a terminal, stderr stays empty"
 on_tty "$T/tty-q" TERM=xterm -- "$DTSCAN" scan --quiet --format json -o "$T/report3.json" "$T/tree"
@@ -117,6 +120,9 @@ assert_file_contains "$T/tty-dumb" "deploy.env:1:" "TERM=dumb: the finding is st
 slow='(printf "k=%s\n" "$1"; sleep 2.5) | "$0" scan "${@:2}" -'
 tok=$(fake "@@dt0c01@@" cli-progress)
 on_tty "$T/tty-slow" TERM=xterm -- bash -c "$slow" "$DTSCAN" "$tok"
+on_tty "$T/tty-slow-stderr" TERM=xterm -- bash -c "$slow"' >/dev/null' "$DTSCAN" "$tok"
+assert_match "$T/tty-slow-stderr" 'dtscan: [0-9,]+ files?, ' "the progress line is on stderr"
+assert_file_lacks "$T/tty-slow-stderr" "dynatrace-token dt0c01." "the report is not on stderr"
 assert_match "$T/tty-slow" 'dtscan: [0-9,]+ files?, [0-9.]+ k?B, [0-9.]+ k?B/s, [0-9,]+ findings?' "a slow scan on a terminal shows the progress line"
 assert_file_contains "$T/tty-slow" $'\r'"${esc}K" "the progress line is erased at the end"
 # After the last erase comes the report: the progress text is not left on the screen.
