@@ -24,13 +24,15 @@ deb=$(ls "$build_dir"/dtscan_"${version}"_*.deb)
 echo "deb-chroot-test: built $(basename "$deb") ($(stat -c %s "$deb") bytes) in $((SECONDS - start)) s"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "deb-chroot-test: Depends: $depends"
+# The package names of Depends, one per line ("libc6 (>= 2.34), ..." -> "libc6").
+depends_names=$(tr ',|' '\n\n' <<<"$depends" | awk '{ print $1 }')
 # Every library the binary links directly (its NEEDED entries) must come from a package in Depends.
 missing=()
 for lib in $(objdump -p "$build_dir/dtscan" | awk '$1 == "NEEDED" { print $2 }'); do
   path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
   pkg=$(dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null || true)
   pkg=${pkg%%:*}
-  if [ -z "$pkg" ] || ! grep -qE "(^|, )$pkg( |,|$)" <<<"$depends"; then missing+=("$lib (${pkg:-no package})"); fi
+  if [ -z "$pkg" ] || ! grep -qxF "$pkg" <<<"$depends_names"; then missing+=("$lib (${pkg:-no package})"); fi
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "deb-chroot-test: FAIL: Depends lacks the package of: ${missing[*]}" >&2
