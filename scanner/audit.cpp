@@ -3,6 +3,7 @@
 // `in_head` and go to the report: streamed at once for jsonl (so memory holds one repository's findings
 // at most), kept for the sorted json, sarif and text reports. SIGINT sets a flag that stops the walk of
 // the repository being scanned and every later one; the report is then written as far as it got.
+// Discovery runs in a thread of its own and hands repositories over as it finds them (repo_queue.hpp).
 // --shard K/N keeps the discovered repositories whose name hashes to K (repo_discovery.hpp); --state
 // (audit_state.hpp) records each finished repository and lets the next audit scan only what is new.
 // Each repository's own .dtscan.json adds its excludes and its baseline (not its fail_on).
@@ -21,6 +22,7 @@
 #include "scanner/output.hpp"
 #include "scanner/printable.hpp"
 #include "scanner/progress.hpp"
+#include "scanner/repo_queue.hpp"
 #include "scanner/report/writers.hpp"
 #include "scanner/results.hpp"
 #include "scanner/sources/git_history.hpp"
@@ -318,21 +320,6 @@ int run_audit_command(const Options& o) {
       printed([&] { std::cerr << redact_message(msg) << '\n'; });
     };
 
-  DiscoveryOptions discovery;
-  discovery.max_depth = o.max_depth;
-  std::vector<DiscoveredRepo> repos =
-      discover_repositories(o.paths, discovery, shared.warn ? shared.warn : WarningSink([](const std::string&) {}));
-  if (repos.empty() && !o.quiet) std::cerr << "dtscan: no git repository found under the given roots\n";
-  if (o.shard_count) // --shard K/N: this machine's part, by a hash of each repository's name
-    repos.erase(
-        std::remove_if(repos.begin(), repos.end(),
-                       [&](const DiscoveredRepo& r) { return shard_of(r.name, o.shard_count) != o.shard_index; }),
-        repos.end());
-
-  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  const unsigned repo_workers = static_cast<unsigned>(std::clamp<size_t>(repos.size(), 1, threads));
-  const unsigned blob_threads = std::max(1u, threads / repo_workers);
-
   std::optional<AuditState> state;
   if (!o.state.empty()) {
     std::vector<std::string> roots;
@@ -342,23 +329,58 @@ int run_audit_command(const Options& o) {
   }
 
   ProgressCounters progress;
-  progress.repositories_total = repos.size();
   const bool stderr_tty = ::isatty(STDERR_FILENO) == 1;
   if (!o.quiet && (stderr_tty || o.progress))
     meter.emplace(progress, std::cerr, stderr_tty ? ProgressMeter::Style::in_place : ProgressMeter::Style::lines);
   catch_interrupt();
 
+  // Discovery walks the roots in a thread of its own and hands each repository (of this shard, with
+  // --shard K/N: by a hash of its name) to the workers as it finds it.
+  DiscoveryOptions discovery;
+  discovery.max_depth = o.max_depth;
+  const WarningSink discovery_warn = shared.warn ? shared.warn : WarningSink([](const std::string&) {});
+  RepoQueue queue;
+  size_t discovered = 0; // written by the discovery thread, read after it joined
+  std::exception_ptr discovery_failure;
+  std::thread discoverer([&] {
+    try {
+      discover_repositories(o.paths, discovery, discovery_warn, [&](DiscoveredRepo&& r) {
+        ++discovered;
+        if (g_interrupted || (o.shard_count && shard_of(r.name, o.shard_count) != o.shard_index)) return;
+        ++progress.repositories_total;
+        queue.push(std::move(r));
+      });
+    } catch (...) {
+      discovery_failure = std::current_exception();
+    }
+    queue.close();
+  });
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() {
+      if (t.joinable()) t.join();
+    }
+  } join_discoverer{discoverer};
+
+  // One repository worker per thread, each with one blob thread, once there are that many
+  // repositories; fewer repositories (discovery over first) share the threads out between them.
+  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const auto [ready, complete] = queue.wait_for(threads);
+  const unsigned repo_workers = complete ? static_cast<unsigned>(std::clamp<size_t>(ready, 1, threads)) : threads;
+  const unsigned blob_threads = std::max(1u, threads / repo_workers);
+
   Report report;
   AuditSummary audit;
-  std::atomic<size_t> next{0};
   std::exception_ptr failure;
   auto worker = [&] {
     Auditor auditor(o, engine, baseline ? &*baseline : nullptr, blob_threads, shared, state ? &*state : nullptr,
                     verifier ? &*verifier : nullptr, progress);
-    for (size_t i; !g_interrupted && (i = next.fetch_add(1)) < repos.size();) {
+    while (!g_interrupted) {
+      std::optional<DiscoveredRepo> next = queue.pop();
+      if (!next) break;
       RepoResult r;
       try {
-        r = auditor.audit(repos[i]);
+        r = auditor.audit(*next);
       } catch (const Interrupted&) {
         break;
       } catch (...) {
@@ -388,8 +410,11 @@ int run_audit_command(const Options& o) {
   worker();
   for (auto& t : pool)
     t.join();
+  discoverer.join();
   if (meter) meter->stop();
+  if (discovery_failure) std::rethrow_exception(discovery_failure);
   if (failure) std::rethrow_exception(failure);
+  if (discovered == 0 && !o.quiet) std::cerr << "dtscan: no git repository found under the given roots\n";
 
   audit.interrupted = g_interrupted != 0;
   if (o.shard_count) audit.shard = ShardId{o.shard_index, o.shard_count};

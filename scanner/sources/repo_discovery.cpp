@@ -35,7 +35,8 @@ bool is_git_dir(int dir) {
 
 class Discovery {
 public:
-  Discovery(const DiscoveryOptions& options, const WarningSink& warn) : m_options(options), m_warn(warn) {}
+  Discovery(const DiscoveryOptions& options, const WarningSink& warn, const RepoSink* sink = nullptr)
+      : m_options(options), m_warn(warn), m_sink(sink) {}
 
   void root(const std::string& given) {
     std::string shown = given;
@@ -114,11 +115,16 @@ private:
 
   void add(const struct stat& id, const std::string& path, const std::string& rel, bool bare) {
     if (!m_seen.emplace(id.st_dev, id.st_ino).second) return; // reached again (another root, a bind mount)
-    m_found.push_back(DiscoveredRepo{path, rel.empty() ? "." : rel, bare});
+    DiscoveredRepo repo{path, rel.empty() ? "." : rel, bare};
+    if (m_sink)
+      (*m_sink)(std::move(repo));
+    else
+      m_found.push_back(std::move(repo));
   }
 
   const DiscoveryOptions& m_options;
   const WarningSink& m_warn;
+  const RepoSink* m_sink; // set: repositories go there as they are found, not into m_found
   std::set<std::pair<dev_t, ino_t>> m_seen;
   std::vector<DiscoveredRepo> m_found;
 };
@@ -131,6 +137,13 @@ std::vector<DiscoveredRepo> discover_repositories(const std::vector<std::string>
   for (const std::string& r : roots)
     d.root(r);
   return d.take();
+}
+
+void discover_repositories(const std::vector<std::string>& roots, const DiscoveryOptions& options,
+                           const WarningSink& warn, const RepoSink& found) {
+  Discovery d(options, warn, &found);
+  for (const std::string& r : roots)
+    d.root(r);
 }
 
 unsigned shard_of(std::string_view name, unsigned count) {

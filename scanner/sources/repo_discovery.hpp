@@ -7,6 +7,7 @@
 
 #include "scanner/sources/fs_walk.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,5 +32,11 @@ unsigned shard_of(std::string_view name, unsigned count);
 // Sorted by name, then path. A root that does not exist or cannot be read is a warning, not an error.
 std::vector<DiscoveredRepo> discover_repositories(const std::vector<std::string>& roots,
                                                   const DiscoveryOptions& options, const WarningSink& warn);
+
+// The same repositories handed to `found` as they are discovered (in walk order: roots in turn, the
+// directories of each in name order), so that an audit can start on the first while the walk goes on.
+using RepoSink = std::function<void(DiscoveredRepo&&)>;
+void discover_repositories(const std::vector<std::string>& roots, const DiscoveryOptions& options,
+                           const WarningSink& warn, const RepoSink& found);
 
 } // namespace dtscan
