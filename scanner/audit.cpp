@@ -102,9 +102,9 @@ public:
     }
     // The repository's own .dtscan.json: its excludes add to --exclude, its baseline applies unless
     // --baseline is given; its fail_on does not (the audit has one gate).
-    const RepoConfig config = repo_config(repo.get(), found.name);
-    const ExcludeSet& excludes = config.excludes ? *config.excludes : m_excludes;
-    const Baseline* baseline = config.baseline ? &*config.baseline : m_baseline;
+    const RepoConfig own = repo_config(repo.get(), found.name);
+    const ExcludeSet& excludes = own.excludes ? *own.excludes : m_excludes;
+    const Baseline* baseline = own.baseline ? &*own.baseline : m_baseline;
     ResultCollector collector(m_blob_threads + 1, m_shared, baseline, &m_progress); // progress per blob
     uint64_t history_files = 0;
     OidSet head;
