@@ -338,6 +338,7 @@ int run_audit_command(const Options& o) {
   // --shard K/N: by a hash of its name) to the workers as it finds it.
   DiscoveryOptions discovery;
   discovery.max_depth = o.max_depth;
+  discovery.stop = [] { return g_interrupted != 0; }; // Ctrl-C: the rest of the roots is not walked
   const WarningSink discovery_warn = shared.warn ? shared.warn : WarningSink([](const std::string&) {});
   RepoQueue queue;
   size_t discovered = 0; // written by the discovery thread, read after it joined

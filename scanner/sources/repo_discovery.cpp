@@ -63,6 +63,10 @@ private:
   // first and stat() asked only about the names that matter (.git; HEAD, objects and refs together): most
   // directories of a work tree then cost one open and one read, not five more stats.
   void walk(int fd, const std::string& path, const std::string& rel, unsigned depth) {
+    if (m_options.stop && m_options.stop()) {
+      ::close(fd);
+      return;
+    }
     DIR* dir = ::fdopendir(fd);
     if (dir == nullptr) {
       m_warn(fmt::format("dtscan: warning: cannot read directory '{}': {}", printable(path), std::strerror(errno)));

@@ -23,6 +23,9 @@ struct DiscoveredRepo {
 
 struct DiscoveryOptions {
   std::optional<unsigned> max_depth; // directories below a root to descend into; unset: no limit
+  // Asked before each directory is read; true ends the walk there (an interrupted audit does not wait for
+  // the rest of a large tree to be walked). Unset: the walk runs to the end.
+  std::function<bool()> stop;
 };
 
 // audit --shard K/N: the shard (1..count) a repository belongs to, from its name alone, so that every

@@ -73,3 +73,39 @@ TEST_CASE("repository discovery: streamed as found, the same repositories as the
   discover_repositories(roots, shallow, quiet, [&](DiscoveredRepo&& r) { top.push_back(std::move(r)); });
   CHECK(top.empty()); // every repository is two directories down
 }
+
+TEST_CASE("repository discovery: a stop request ends the walk at the next directory") {
+  Tree t;
+  for (const char* rel : {"a/one", "b/two", "c/three", "d/four"})
+    t.work_tree(rel);
+  const WarningSink quiet = [](const std::string&) {};
+
+  // Stop asked as soon as the first repository is found (as audit does on Ctrl-C): the rest of the tree
+  // is not walked, so no later repository is handed over.
+  bool stop = false;
+  unsigned asked = 0;
+  DiscoveryOptions options;
+  options.stop = [&] {
+    ++asked;
+    return stop;
+  };
+  std::vector<DiscoveredRepo> found;
+  discover_repositories({t.root.string()}, options, quiet, [&](DiscoveredRepo&& r) {
+    found.push_back(std::move(r));
+    stop = true;
+  });
+  CHECK(names(found) == std::vector<std::string>{"a/one"});
+  const unsigned asked_when_stopped = asked;
+
+  // Not stopped: every directory is asked about, more often than in the stopped walk.
+  stop = false;
+  asked = 0;
+  options.stop = [&] {
+    ++asked;
+    return false;
+  };
+  std::vector<DiscoveredRepo> all;
+  discover_repositories({t.root.string()}, options, quiet, [&](DiscoveredRepo&& r) { all.push_back(std::move(r)); });
+  CHECK(all.size() == 4);
+  CHECK(asked > asked_when_stopped);
+}
