@@ -1,15 +1,23 @@
 # Container image of dtscan: built from this source tree into the same .deb that `make package` makes,
 # then installed on debian:12-slim so the runtime libraries come from the package's own Depends.
-# Not built in this project's CI (no container engine there); see README "Install".
+# Built and run by scripts/docker-image-test.sh (in .ci/run).
 #   docker build -t dtscan .
 #   docker run --rm -v "$PWD:/src:ro" dtscan scan .
 #   docker run --rm -v "$PWD:/src:ro" dtscan git --range origin/main..HEAD --format sarif
-FROM debian:12 AS build
+# The base images can be replaced (a mirror, or the test's local bookworm when Docker Hub is out of reach):
+#   --build-arg BUILD_IMAGE=... --build-arg RUNTIME_IMAGE=...
+ARG BUILD_IMAGE=debian:12
+ARG RUNTIME_IMAGE=debian:12-slim
+
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src/dtscan
 COPY . .
-RUN make package BUILD_DIR=build && mkdir /out && cp build/dtscan_*.deb /out/
+# The debian:12 image has no make (like a minbase chroot); `make package` installs the rest itself.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends make \
+ && make package BUILD_DIR=build && mkdir /out && cp build/dtscan_*.deb /out/
 
-FROM debian:12-slim
+FROM ${RUNTIME_IMAGE}
 COPY --from=build /out/ /tmp/dtscan-deb/
 # ca-certificates: --verify talks https to Dynatrace environments.
 RUN apt-get update \

@@ -18,37 +18,45 @@ chroot_umount() {
   for m in dev/pts dev proc; do umount "$CHROOT_SYS/$m" 2>/dev/null || true; done
 }
 
-# chroot_make DIR: a fresh system in DIR (removed first), with the host's network setup and mounts;
-# sets CHROOT_SYS and an EXIT trap that unmounts it.
+# chroot_base: the cached debootstrap tarball (DTSCAN_CHROOT_BASE), made once.
+chroot_base() {
+  [ -f "$DTSCAN_CHROOT_BASE" ] && return 0
+  local build="$DTSCAN_CHROOT_BASE.build"
+  rm -rf "$build"
+  mkdir -p "$(dirname "$DTSCAN_CHROOT_BASE")"
+  echo "chroot-lib: debootstrap --variant=minbase bookworm (once; log in $DTSCAN_CHROOT_BASE.log)" >&2
+  debootstrap --variant=minbase bookworm "$build" "$DEBIAN_MIRROR" >"$DTSCAN_CHROOT_BASE.log" 2>&1 ||
+    { tail -n 20 "$DTSCAN_CHROOT_BASE.log" >&2; echo "chroot-lib: debootstrap failed" >&2; exit 3; }
+  tar -C "$build" -cf "$DTSCAN_CHROOT_BASE.tmp" .
+  mv "$DTSCAN_CHROOT_BASE.tmp" "$DTSCAN_CHROOT_BASE"
+  rm -rf "$build"
+}
+
+# chroot_unpack DIR: a fresh copy of the base system in DIR (removed first) with what a machine on this
+# network has that debootstrap does not copy: name resolution, the apt sources the host uses (a mirror
+# or snapshot), and any local CA the host trusts (a TLS-inspecting proxy). No mounts.
+chroot_unpack() {
+  local dir=$1
+  chroot_base
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  tar -C "$dir" -xf "$DTSCAN_CHROOT_BASE"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    rm -f "$dir/etc/apt/sources.list"
+    cp /etc/apt/sources.list.d/debian.sources "$dir/etc/apt/sources.list.d/"
+  fi
+  mkdir -p "$dir/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/" 2>/dev/null || true
+}
+
+# chroot_make DIR: a fresh system in DIR (chroot_unpack) with /proc, /dev and /dev/pts mounted; sets
+# CHROOT_SYS and an EXIT trap that unmounts them.
 chroot_make() {
   CHROOT_SYS=$1
-  if [ ! -f "$DTSCAN_CHROOT_BASE" ]; then
-    local build="$DTSCAN_CHROOT_BASE.build"
-    rm -rf "$build"
-    mkdir -p "$(dirname "$DTSCAN_CHROOT_BASE")"
-    echo "chroot-lib: debootstrap --variant=minbase bookworm (once; log in $DTSCAN_CHROOT_BASE.log)" >&2
-    debootstrap --variant=minbase bookworm "$build" "$DEBIAN_MIRROR" >"$DTSCAN_CHROOT_BASE.log" 2>&1 ||
-      { tail -n 20 "$DTSCAN_CHROOT_BASE.log" >&2; echo "chroot-lib: debootstrap failed" >&2; exit 3; }
-    tar -C "$build" -cf "$DTSCAN_CHROOT_BASE.tmp" .
-    mv "$DTSCAN_CHROOT_BASE.tmp" "$DTSCAN_CHROOT_BASE"
-    rm -rf "$build"
-  fi
   trap chroot_umount EXIT
   chroot_umount
-  rm -rf "$CHROOT_SYS"
-  mkdir -p "$CHROOT_SYS"
-  tar -C "$CHROOT_SYS" -xf "$DTSCAN_CHROOT_BASE"
-
-  # What a machine on this network has that debootstrap does not copy: name resolution, the apt sources
-  # the host uses (a mirror or snapshot), and any local CA the host trusts (a TLS-inspecting proxy).
-  cp /etc/resolv.conf "$CHROOT_SYS/etc/resolv.conf"
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    rm -f "$CHROOT_SYS/etc/apt/sources.list"
-    cp /etc/apt/sources.list.d/debian.sources "$CHROOT_SYS/etc/apt/sources.list.d/"
-  fi
-  mkdir -p "$CHROOT_SYS/usr/local/share/ca-certificates"
-  cp /usr/local/share/ca-certificates/*.crt "$CHROOT_SYS/usr/local/share/ca-certificates/" 2>/dev/null || true
-
+  chroot_unpack "$CHROOT_SYS"
   if ! { mount --bind /proc "$CHROOT_SYS/proc" && mount --bind /dev "$CHROOT_SYS/dev" &&
     mount -t devpts devpts "$CHROOT_SYS/dev/pts"; }; then
     echo "chroot-lib: cannot mount /proc and /dev in the chroot" >&2

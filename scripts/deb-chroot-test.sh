@@ -25,7 +25,7 @@ echo "deb-chroot-test: built $(basename "$deb") ($(stat -c %s "$deb") bytes) in 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "deb-chroot-test: Depends: $depends"
 # The package names of Depends, one per line ("libc6 (>= 2.34), ..." -> "libc6").
-depends_names=$(tr ',|' '\n\n' <<<"$depends" | awk '{ print $1 }')
+depends_names=$(tr ',|' '\n' <<<"$depends" | awk '{ print $1 }')
 # Every library the binary links directly (its NEEDED entries) must come from a package in Depends.
 missing=()
 for lib in $(objdump -p "$build_dir/dtscan" | awk '$1 == "NEEDED" { print $2 }'); do
@@ -44,6 +44,7 @@ start=$SECONDS
 chroot_make "$root/sys"
 echo "deb-chroot-test: fresh bookworm minbase chroot in $((SECONDS - start)) s"
 cp "$deb" "$CHROOT_SYS/root/"
+# shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
 before=$(in_chroot dpkg-query -W -f='${Package}\n' | wc -l)
 
 start=$SECONDS
@@ -52,6 +53,7 @@ if ! in_chroot sh -c "cd /root && apt-get update -q && apt-get install -y -q ./$
   tail -n 20 "$root/apt.log" >&2
   exit 1
 fi
+# shellcheck disable=SC2016
 after=$(in_chroot dpkg-query -W -f='${Package}\n' | wc -l)
 echo "deb-chroot-test: apt-get install ./$(basename "$deb"): $((after - before)) packages installed" \
   "(dtscan and its dependencies) in $((SECONDS - start)) s"
