@@ -53,7 +53,7 @@ spread() { awk -F, -v name="$2" -v unit="$3" '$1 == name { k = unit == "ms" ? 10
 cmdline() { printf '%q ' "$@"; }
 
 say "date:       $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-say "commit:     $(git -C "$root_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root_dir" diff --quiet HEAD 2>/dev/null || echo ' (+local changes)')"
+say "commit:     $(git -C "$root_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root_dir" diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || echo ' (+local changes)')"
 say "machine:    $(nproc) cpus, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 say "versions:   $("$dtscan" version 2>/dev/null | head -n1); $(git --version); $(hyperfine --version)"
 

@@ -62,7 +62,7 @@ files_scanned=$(grep -oE '"files_scanned": *[0-9]+' "$report" | grep -oE '[0-9]+
 mkdir -p "$(dirname "$results")"
 {
   echo "date:       $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "commit:     $(git -C "$root_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root_dir" diff --quiet HEAD 2>/dev/null || echo ' (+local changes)')"
+  echo "commit:     $(git -C "$root_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root_dir" diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || echo ' (+local changes)')"
   echo "machine:    $(nproc) cpus, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "tree:       $tree ($(cat "$tree/.complete"))"
   echo "versions:   $("$dtscan" version 2>/dev/null | head -n1); $(rg --version | head -n1); $(hyperfine --version)"
