@@ -37,7 +37,7 @@ _dtscan() {
     scan) options="--respect-gitignore $scanning $report --write-baseline $verify --help" ;;
     staged) options="--repo $scanning $report --write-baseline $verify --help" ;;
     git) options="--range $scanning $report --write-baseline $verify --help" ;;
-    audit) options="--max-depth --shard --state --respect-gitignore $scanning $report $verify --help" ;;
+    audit) options="--max-depth --shard --state --no-repo-config --respect-gitignore $scanning $report $verify --help" ;;
     merge) options="--format --output -o --fail-on --show-secrets --sarif-root --sarif-category --rules --quiet
       --no-color --help" ;;
     rules) options="--check --rules --help" ;;

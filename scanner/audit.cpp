@@ -6,7 +6,8 @@
 // Discovery runs in a thread of its own and hands repositories over as it finds them (repo_queue.hpp).
 // --shard K/N keeps the discovered repositories whose name hashes to K (repo_discovery.hpp); --state
 // (audit_state.hpp) records each finished repository and lets the next audit scan only what is new.
-// Each repository's own .dtscan.json adds its excludes and its baseline (not its fail_on).
+// Each repository's own .dtscan.json adds its excludes and its baseline (not its fail_on), unless
+// --no-repo-config.
 // --verify checks each repository's tokens as it finishes, through one VerifySession for the whole run
 // (a token in ten repositories is asked once), before its findings are counted and streamed.
 #include "scanner/audit.hpp"
@@ -173,7 +174,7 @@ private:
   RepoConfig repo_config(git_repository* repo, const std::string& name) const {
     RepoConfig out;
     const char* workdir = git_repository_workdir(repo);
-    if (workdir == nullptr) return out;
+    if (workdir == nullptr || m_o.no_repo_config) return out;
     try {
       std::optional<ProjectConfig> config = load_project_config(workdir);
       if (!config) return out;

@@ -39,14 +39,15 @@ constexpr std::string_view k_option_names[] = {
     "--no-decode",      "--quiet",       "--no-color",  "--respect-gitignore", "--check",
     "--repo",           "--range",       "--help",      "--sarif-root",        "--sarif-category",
     "--progress",       "--max-depth",   "--verify",    "--env-url",           "--verify-allow-host",
-    "--verify-timeout", "--verify-rate", "--shard",     "--state"};
+    "--verify-timeout", "--verify-rate", "--shard",     "--state",             "--no-repo-config"};
 // clang-format on
 // The options only one command takes, for "--range is an option of git, not of scan".
 struct OwnedOption {
   std::string_view option, command;
 };
 constexpr OwnedOption k_owned_options[] = {{"--check", "rules"}, {"--repo", "staged"}, {"--max-depth", "audit"},
-                                           {"--shard", "audit"}, {"--state", "audit"}, {"--range", "git"}};
+                                           {"--shard", "audit"}, {"--state", "audit"}, {"--no-repo-config", "audit"},
+                                           {"--range", "git"}};
 constexpr std::string_view k_command_names[] = {"scan", "staged", "git", "audit", "merge", "rules", "version", "help"};
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -259,6 +260,8 @@ Options parse_command_line(const std::vector<std::string>& args) {
     } else if (name == "--state" && o.command == Command::audit) {
       o.state = value();
       if (o.state.empty()) throw FatalError("--state needs a file name");
+    } else if (name == "--no-repo-config" && o.command == Command::audit) {
+      o.no_repo_config = flag();
     } else if (name == "--range" && o.command == Command::git) {
       o.range = value();
       if (o.range.empty()) throw FatalError("--range needs A..B");

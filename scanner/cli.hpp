@@ -40,6 +40,7 @@ struct Options {
   bool no_color = false;
   bool progress = false; // the progress line even when stderr is not a terminal
   bool respect_gitignore = false;
+  bool no_repo_config = false; // audit: each repository's own .dtscan.json is not read
   bool rules_check = false;
   std::string sarif_root;     // --sarif-root DIR; empty: the current directory
   std::string sarif_category; // --sarif-category NAME; empty: dtscan/<command>

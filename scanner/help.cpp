@@ -139,6 +139,8 @@ std::string usage_text(Command topic) {
                "summary says the audit was interrupted (exit status 130).",
                "audit options:\n  --max-depth N         directories below a ROOT searched for repositories "
                "(default 64)\n  --respect-gitignore   do not scan ignored files of the work trees\n"
+               "  --no-repo-config      do not read each repository's own .dtscan.json (its excludes and\n"
+               "                        baseline would otherwise apply to it)\n"
                "  --shard K/N           audit only the K-th of N parts of the repositories (a stable hash\n"
                "                        of each one's name); combine the jsonl reports with dtscan merge\n"
                "  --state FILE          keep the audit in FILE (SQLite): an interrupted audit resumes, a later\n"

@@ -3,6 +3,7 @@
 # git` in that repository would: its `exclude` adds to --exclude (history and work tree), its `baseline`
 # applies unless --baseline is given, its `fail_on` does not change the audit's one gate. A malformed one
 # is a one-line warning and that repository is audited without it; bare repositories have none.
+# --no-repo-config reads none of them.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -61,6 +62,17 @@ run "$DTSCAN" git --write-baseline "$T/empty-baseline.json" "$A/excl"
 run "$DTSCAN" audit --format jsonl --baseline "$T/empty-baseline.json" -o "$T/b.jsonl" "$A/based"
 assert_eq 1 "$({ grep -cF "\"token_id\":\"$(tid_of "$tok_known")\"" "$T/b.jsonl" || true; } | tr -d ' ')" \
   "--baseline given: the repository's own baseline is not used"
+
+# --no-repo-config: no repository's config is read, so none can narrow the audit (and none warns).
+run "$DTSCAN" audit --format jsonl --no-repo-config -o "$T/n.jsonl" "$A"
+assert_rc 1 "--no-repo-config: the audit gates"
+found_n() { { grep -F "\"token_id\":\"$(tid_of "$1")\"" "$T/n.jsonl" || true; } | wc -l | tr -d ' '; }
+assert_eq 2 "$(found_n "$tok_fixture")" "--no-repo-config: the excluded fixture is reported (history and untracked)"
+assert_eq 1 "$(found_n "$tok_known")" "--no-repo-config: the repository's own baseline does not apply"
+assert_eq 0 "$(wc -l <"$ERR" | tr -d ' ')" "--no-repo-config: the malformed config is not read (no warning)"
+run "$DTSCAN" git --no-repo-config "$A/excl"
+assert_rc 2 "--no-repo-config is an option of audit only"
+assert_file_contains "$ERR" "--no-repo-config is an option of 'dtscan audit'" "git --no-repo-config: says which command takes it"
 
 # A bare clone has no work tree and no config: everything in its history is reported.
 git clone -q --bare "$A/excl" "$T/bare/excl.git"
