@@ -12,6 +12,7 @@
 // (a token in ten repositories is asked once), before its findings are counted and streamed.
 #include "scanner/audit.hpp"
 
+#include "scanner/audit_settings.hpp"
 #include "scanner/audit_state.hpp"
 #include "scanner/baseline.hpp"
 #include "scanner/command_common.hpp"
@@ -326,7 +327,7 @@ int run_audit_command(const Options& o) {
     std::vector<std::string> roots;
     for (const std::string& root : o.paths)
       roots.push_back(absolute_dir(root));
-    state.emplace(o.state, roots);
+    state.emplace(o.state, roots, audit_settings(o));
   }
 
   ProgressCounters progress;

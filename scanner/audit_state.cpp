@@ -3,6 +3,7 @@
 // JSON object (without the secret) plus the SARIF columns, which the JSON does not carry.
 #include "scanner/audit_state.hpp"
 
+#include "scanner/audit_settings.hpp"
 #include "scanner/error.hpp"
 #include "scanner/printable.hpp"
 #include "scanner/report/json_common.hpp"
@@ -14,6 +15,9 @@
 #include <sqlite3.h>
 
 #include <git2/oid.h>
+
+#include <algorithm>
+#include <optional>
 
 namespace dtscan {
 namespace {
@@ -72,6 +76,17 @@ private:
   sqlite3_stmt* m_stmt = nullptr;
 };
 
+// A key of audit_settings() as the user knows it: the option (or what) that set it.
+std::string setting_name(const std::string& key) {
+  if (key == "version") return "the dtscan version";
+  if (key == "rules") return "the rules (--rules, or the built-in ones)";
+  if (key == "baseline") return "--baseline or its content";
+  if (key == "settings") return "the recorded settings";
+  std::string option = "--" + key;
+  std::replace(option.begin(), option.end(), '_', '-');
+  return option;
+}
+
 std::string roots_text(const std::vector<std::string>& roots) {
   return nlohmann::json(roots).dump();
 }
@@ -82,9 +97,10 @@ std::string finding_key(const Finding& f) {
   return fmt::format("{}\n{}\n{}\n{}", f.rule_id, f.fingerprint, f.path, f.commit.value_or(""));
 }
 
-AuditState::AuditState(const std::string& path, const std::vector<std::string>& roots) : m_path(path) {
+AuditState::AuditState(const std::string& path, const std::vector<std::string>& roots, const std::string& settings)
+    : m_path(path) {
   try {
-    open(roots);
+    open(roots, settings);
   } catch (...) {
     sqlite3_close(m_db); // the destructor does not run for a constructor that throws
     m_db = nullptr;
@@ -92,7 +108,7 @@ AuditState::AuditState(const std::string& path, const std::vector<std::string>& 
   }
 }
 
-void AuditState::open(const std::vector<std::string>& roots) {
+void AuditState::open(const std::vector<std::string>& roots, const std::string& settings) {
   const std::string& path = m_path;
   if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK)
@@ -106,10 +122,12 @@ void AuditState::open(const std::vector<std::string>& roots) {
   Statement get(m_db, "SELECT key, value FROM meta");
   if (!get.ok()) fail("cannot read");
   std::string format, recorded_roots;
+  std::optional<std::string> recorded_settings;
   while (get.step() == SQLITE_ROW) {
     const std::string key = get.column_text(0);
     if (key == "format") format = get.column_text(1);
     if (key == "roots") recorded_roots = get.column_text(1);
+    if (key == "settings") recorded_settings = get.column_text(1);
   }
   if (format.empty()) {
     Statement put(m_db, "INSERT INTO meta (key, value) VALUES (?1, ?2)");
@@ -126,6 +144,17 @@ void AuditState::open(const std::vector<std::string>& roots) {
     exec("ROLLBACK");
     throw FatalError(fmt::format("--state '{}' records an audit of other roots ({}); use another state file",
                                  printable(path), printable(recorded_roots)));
+  } else if (std::string differs = recorded_settings ? differing_setting(*recorded_settings, settings) : "";
+             !differs.empty()) {
+    exec("ROLLBACK");
+    throw FatalError(fmt::format("--state '{}' records an audit with other settings ({} differs), whose findings "
+                                 "would be mixed with this one's; use the same options or another state file",
+                                 printable(path), setting_name(differs)));
+  }
+  if (!recorded_settings) {
+    Statement put(m_db, "INSERT INTO meta (key, value) VALUES (?1, ?2)");
+    put.text(1, "settings").text(2, settings);
+    if (put.step() != SQLITE_DONE) fail("cannot write");
   }
   exec("COMMIT");
 }

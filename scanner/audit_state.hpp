@@ -32,9 +32,11 @@ std::string finding_key(const Finding& f);
 
 class AuditState {
 public:
-  // Opens (or creates) the state. `roots`: the audited roots, made absolute; a state of other roots is
-  // refused. FatalError naming the file for anything that is not a dtscan audit state.
-  AuditState(const std::string& path, const std::vector<std::string>& roots);
+  // Opens (or creates) the state. `roots`: the audited roots, made absolute; `settings`: audit_settings()
+  // (audit_settings.hpp). A state of other roots or other settings is refused (FatalError naming the
+  // roots or the setting), as is anything that is not a dtscan audit state. A state recorded before
+  // settings were kept takes this audit's.
+  AuditState(const std::string& path, const std::vector<std::string>& roots, const std::string& settings);
   ~AuditState();
   AuditState(const AuditState&) = delete;
   AuditState& operator=(const AuditState&) = delete;
@@ -46,7 +48,7 @@ public:
             const std::vector<Finding>& new_history_findings, const std::vector<Finding>& worktree_findings);
 
 private:
-  void open(const std::vector<std::string>& roots);
+  void open(const std::vector<std::string>& roots, const std::string& settings);
   void exec(const char* sql);
   [[noreturn]] void fail(const std::string& what);
 

@@ -3,7 +3,7 @@
 # and run again with the same state ends with the findings of an uninterrupted audit, without scanning
 # the repositories it had finished again; after new commits a later audit scans only their blobs, marks
 # findings "new" or "known", decides in_head afresh, and still equals a full audit. A file that is not a
-# state, a state of other roots and --show-secrets are refused.
+# state, a state of other roots or other scan settings, and --show-secrets are refused.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -138,6 +138,32 @@ mkdir -p "$T/elsewhere"
 run_in "$T" "$DTSCAN" audit --state "$S" elsewhere
 assert_rc 2 "a state of other roots: exit 2"
 assert_match "$ERR" "other roots" "a state of other roots: says so"
+# Other settings: recorded blobs are not scanned again, so findings made with other options would be
+# mixed with the recorded ones; the state names the setting and is left as it was.
+settings_row() { python3 -c 'import sqlite3, sys
+print("".join(r[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT value FROM meta WHERE key = ?", ("settings",))))' "$S"; }
+recorded=$(settings_row)
+run_in "$T" "$DTSCAN" audit --state "$S" --exclude '*.env' org
+assert_rc 2 "a state of other settings (--exclude): exit 2"
+assert_file_contains "$ERR" "records an audit with other settings (--exclude differs)" "--exclude: names the setting"
+run_in "$T" "$DTSCAN" audit --state "$S" --no-decode org
+assert_file_contains "$ERR" "(--no-decode differs)" "--no-decode: names the setting"
+run_in "$T" "$DTSCAN" audit --state "$S" --no-repo-config org
+assert_file_contains "$ERR" "(--no-repo-config differs)" "--no-repo-config: names the setting"
+run_in "$T" "$DTSCAN" git --write-baseline "$T/b.json" "$T/org/repo-02"
+run_in "$T" "$DTSCAN" audit --state "$S" --baseline "$T/b.json" org
+assert_file_contains "$ERR" "(--baseline or its content differs)" "--baseline: names the setting"
+printf '{"rules": []}\n' >"$T/empty-rules.json"
+run_in "$T" "$DTSCAN" audit --state "$S" --rules "$T/empty-rules.json" org
+assert_rc 2 "a state of other rules: exit 2"
+assert_file_contains "$ERR" "(the rules (--rules, or the built-in ones) differs)" "--rules: names the setting"
+assert_eq "$recorded" "$(settings_row)" "a refused audit leaves the recorded settings as they were"
+# A state recorded before settings were kept takes this audit's settings, and keeps them.
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); db.execute("DELETE FROM meta WHERE key = ?", ("settings",)); db.commit()' "$S"
+run_in "$T" "$DTSCAN" audit --state "$S" --fail-on never org
+assert_rc 0 "a state without recorded settings is accepted"
+assert_eq "$recorded" "$(settings_row)" "a state without recorded settings gets this audit's"
 run_in "$T" "$DTSCAN" audit --state "$S" --show-secrets org
 assert_rc 2 "--state with --show-secrets: exit 2"
 python3 -c '
