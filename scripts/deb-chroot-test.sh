@@ -29,7 +29,8 @@ depends_names=$(tr ',|' '\n' <<<"$depends" | awk '{ print $1 }')
 # Every library the binary links directly (its NEEDED entries) must come from a package in Depends.
 missing=()
 for lib in $(objdump -p "$build_dir/dtscan" | awk '$1 == "NEEDED" { print $2 }'); do
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+  # awk reads to the end: an early exit would kill ldconfig with SIGPIPE, which pipefail makes fatal.
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found { print $NF; found = 1 }')
   pkg=$(dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null || true)
   pkg=${pkg%%:*}
   if [ -z "$pkg" ] || ! grep -qxF "$pkg" <<<"$depends_names"; then missing+=("$lib (${pkg:-no package})"); fi
