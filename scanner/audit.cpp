@@ -158,7 +158,7 @@ public:
     if (out.row.error.empty() && out.report.summary.errors > 0)
       out.row.error = fmt::format("{} unreadable object{} or file{}", out.report.summary.errors,
                                   out.report.summary.errors == 1 ? "" : "s", out.report.summary.errors == 1 ? "" : "s");
-    if (m_state) add_recorded(out, prior, head, found.name, tips, new_blobs);
+    if (m_state) add_recorded(out, prior, head, found.name, tips, new_blobs, baselined, baseline, excludes);
     finish_findings(out, found.name);
     if (m_state) mark_known(out, prior);
     return out;
@@ -247,16 +247,26 @@ private:
 
   // --state: records this scan (one transaction; not for a repository that could not be read whole, so
   // that it is scanned again next time), then adds the earlier audits' history findings, whose in_head is
-  // decided afresh against HEAD.
+  // decided afresh against HEAD. The state records history findings before any baseline (`baselined`
+  // are those this audit's baseline suppressed), and the recorded ones pass this audit's baseline and the
+  // repository's excludes now: a baseline edited between audits applies to every finding, old or new.
   void add_recorded(RepoResult& out, RepoState& prior, const OidSet& head, const std::string& name,
-                    const std::vector<git_oid>& tips, const std::vector<git_oid>& new_blobs) {
+                    const std::vector<git_oid>& tips, const std::vector<git_oid>& new_blobs,
+                    const std::vector<Finding>& baselined, const Baseline* baseline, const ExcludeSet& excludes) {
     if (out.row.error.empty()) {
       std::vector<Finding> history, worktree;
       for (const Finding& f : out.report.findings)
         (f.blob.empty() ? worktree : history).push_back(f);
+      for (const Finding& f : baselined)
+        if (!f.blob.empty()) history.push_back(f);
       m_state->save(name, tips, new_blobs, history, worktree);
     }
     for (Finding& f : prior.history_findings) {
+      if (excludes.excludes(f.path, EntryKind::file)) continue;
+      if (baseline && baseline->contains(f)) {
+        ++out.report.summary.suppressed;
+        continue;
+      }
       git_oid id;
       f.in_head = git_oid_fromstr(&id, f.blob.c_str()) == 0 && head.contains(id);
       ++out.report.summary.by_severity[static_cast<size_t>(f.severity)];

@@ -1,5 +1,5 @@
-// The settings record of audit_settings.hpp. Digests of the rule files and the baseline, not their paths:
-// the same rules at another path are the same audit, an edited baseline at the same path is not.
+// The settings record of audit_settings.hpp. Digests of the rule files, not their paths: the same rules
+// at another path are the same audit, edited rules at the same path are not.
 #include "scanner/audit_settings.hpp"
 
 #include "scanner/error.hpp"
@@ -38,7 +38,6 @@ std::string audit_settings(const Options& o) {
       {"no_decode", o.no_decode},
       {"respect_gitignore", o.respect_gitignore},
       {"no_repo_config", o.no_repo_config},
-      {"baseline", o.baseline.empty() ? "" : sha256_hex(file_text(o.baseline))},
   };
   return s.dump();
 }
@@ -48,14 +47,16 @@ std::string differing_setting(const std::string& recorded, const std::string& no
   const nlohmann::json a = nlohmann::json::parse(recorded, nullptr, false);
   const nlohmann::json b = nlohmann::json::parse(now, nullptr, false);
   if (!a.is_object() || !b.is_object()) return "settings";
+  // "baseline" was recorded by 0.1.0 states before baselines were applied at report time: not a setting.
+  static const std::set<std::string> retired = {"baseline"};
   std::set<std::string> keys;
   for (const auto& [k, v] : a.items())
-    keys.insert(k);
+    if (!retired.count(k)) keys.insert(k);
   for (const auto& [k, v] : b.items())
     keys.insert(k);
   for (const std::string& k : keys)
     if (!a.contains(k) || !b.contains(k) || a[k] != b[k]) return k;
-  return "settings";
+  return ""; // equal but for retired keys
 }
 
 } // namespace dtscan

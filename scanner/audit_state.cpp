@@ -80,7 +80,6 @@ private:
 std::string setting_name(const std::string& key) {
   if (key == "version") return "the dtscan version";
   if (key == "rules") return "the rules (--rules, or the built-in ones)";
-  if (key == "baseline") return "--baseline or its content";
   if (key == "settings") return "the recorded settings";
   std::string option = "--" + key;
   std::replace(option.begin(), option.end(), '_', '-');
