@@ -44,6 +44,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -158,7 +159,7 @@ public:
     if (out.row.error.empty() && out.report.summary.errors > 0)
       out.row.error = fmt::format("{} unreadable object{} or file{}", out.report.summary.errors,
                                   out.report.summary.errors == 1 ? "" : "s", out.report.summary.errors == 1 ? "" : "s");
-    if (m_state) add_recorded(out, prior, head, found.name, tips, new_blobs, baselined, baseline, excludes);
+    if (m_state) add_recorded(out, prior, repo.get(), head, found.name, tips, new_blobs, baselined, baseline, excludes);
     finish_findings(out, found.name);
     if (m_state) mark_known(out, prior);
     return out;
@@ -250,8 +251,10 @@ private:
   // decided afresh against HEAD. The state records history findings before any baseline (`baselined`
   // are those this audit's baseline suppressed), and the recorded ones pass this audit's baseline and the
   // repository's excludes now: a baseline edited between audits applies to every finding, old or new.
-  void add_recorded(RepoResult& out, RepoState& prior, const OidSet& head, const std::string& name,
-                    const std::vector<git_oid>& tips, const std::vector<git_oid>& new_blobs,
+  // A recorded finding whose commit no ref reaches any more (a force-push, a deleted branch) is left out,
+  // as a full audit would leave it; it stays recorded, in case the commit comes back.
+  void add_recorded(RepoResult& out, RepoState& prior, git_repository* repo, const OidSet& head,
+                    const std::string& name, const std::vector<git_oid>& tips, const std::vector<git_oid>& new_blobs,
                     const std::vector<Finding>& baselined, const Baseline* baseline, const ExcludeSet& excludes) {
     if (out.row.error.empty()) {
       std::vector<Finding> history, worktree;
@@ -261,8 +264,17 @@ private:
         if (!f.blob.empty()) history.push_back(f);
       m_state->save(name, tips, new_blobs, history, worktree);
     }
+    std::map<std::string, bool> reachable; // by commit id
+    auto still_reachable = [&](const Finding& f) {
+      if (!out.row.error.empty() || !f.commit) return true; // the current tips are not known for sure
+      auto [it, added] = reachable.emplace(*f.commit, true);
+      git_oid id;
+      if (added && git_oid_fromstr(&id, f.commit->c_str()) == 0)
+        it->second = git_graph_reachable_from_any(repo, &id, tips.data(), tips.size()) == 1;
+      return it->second;
+    };
     for (Finding& f : prior.history_findings) {
-      if (excludes.excludes(f.path, EntryKind::file)) continue;
+      if (excludes.excludes(f.path, EntryKind::file) || !still_reachable(f)) continue;
       if (baseline && baseline->contains(f)) {
         ++out.report.summary.suppressed;
         continue;

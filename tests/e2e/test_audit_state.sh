@@ -3,7 +3,8 @@
 # and run again with the same state ends with the findings of an uninterrupted audit, without scanning
 # the repositories it had finished again; after new commits a later audit scans only their blobs, marks
 # findings "new" or "known", decides in_head afresh, and still equals a full audit. A baseline changed
-# between audits applies to the recorded findings too. A file that is not a state, a state of other
+# between audits applies to the recorded findings too, and a commit force-pushed away takes its recorded
+# finding with it. A file that is not a state, a state of other
 # roots or other scan settings, and --show-secrets are refused.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -179,6 +180,18 @@ printf '{"exclude": ["deploy.env"]}\n' >"$B/b-1/.dtscan.json"
 same_as_stateless own-exclude
 assert_eq "b-2" "$(repos own-exclude)" "a repository's own exclude added later: its recorded finding is left out"
 rm "$B/b-1/.dtscan.json"
+# A commit that a force-push takes away: a full audit no longer sees its token, nor does the next audit.
+printf 'DT_API_TOKEN=%s\n' "$(fake '@@dt0c01@@' based-gone)" >"$B/b-2/gone.env"
+commit_all "$B/b-2" "a token pushed by mistake"
+same_as_stateless pushed
+assert_eq 1 "$(grep -c '"path": "gone.env"' "$T/pushed.json")" "a token pushed by mistake is found"
+git -C "$B/b-2" reset -q --hard HEAD~1
+same_as_stateless force-pushed
+assert_eq 0 "$(grep -c '"path": "gone.env"' "$T/force-pushed.json")" \
+  "after a force-push that removed its commit: the recorded finding is left out"
+git -C "$B/b-2" branch -q restored 'HEAD@{1}'
+same_as_stateless restored
+assert_eq 1 "$(grep -c '"path": "gone.env"' "$T/restored.json")" "the commit on a branch again: the finding is back"
 
 # --- refusals ------------------------------------------------------------------------------------------------
 printf 'not a database\n' >"$T/bad.db"
